@@ -1,0 +1,20 @@
+"""The local engine: run Step Functions definitions in this process, with AWS's semantics."""
+
+from ._clock import Clock, SystemClock, VirtualClock
+from ._engine import Execution, ExecutionHandle, LocalEngine
+from ._errors import InvalidDefinitionError, StatesError
+from ._lambda import LambdaContext
+from ._objects import DirectoryObjects
+
+__all__ = [
+    "Clock",
+    "DirectoryObjects",
+    "Execution",
+    "ExecutionHandle",
+    "InvalidDefinitionError",
+    "LambdaContext",
+    "LocalEngine",
+    "StatesError",
+    "SystemClock",
+    "VirtualClock",
+]
