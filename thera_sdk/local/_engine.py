@@ -340,11 +340,14 @@ class LocalEngine:
         try:
             output = machine.run(frame, data, start)
         except StatesError as exc:
-            execution.status, execution.error, execution.cause = "FAILED", exc.error, exc.cause
+            # DescribeExecution leaves out an error or cause that is empty.
+            execution.status, execution.error, execution.cause = (
+                "FAILED", exc.error or None, exc.cause or None,
+            )
             execution._resume = frame.position
             frame.event("ExecutionFailed", {"error": exc.error, "cause": exc.cause})
         except TimedOut:
-            execution.status, execution.error, execution.cause = "TIMED_OUT", "States.Timeout", ""
+            execution.status, execution.error, execution.cause = "TIMED_OUT", "States.Timeout", None
             execution._resume = frame.position
             frame.event("ExecutionTimedOut", {"error": "States.Timeout", "cause": ""})
         except Stopped:

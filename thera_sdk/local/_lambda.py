@@ -8,6 +8,7 @@ becomes error = its class name and cause = the JSON the Python runtime reports.
 from __future__ import annotations
 
 import json
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
@@ -95,8 +96,10 @@ def call_handler(
     region: str,
     account: str,
     remaining_ms: Callable[[], int],
-) -> tuple[Any, str]:
-    """Run a handler with a JSON copy of ``event``; return its JSON-checked result and request id.
+) -> tuple[Any, str, int]:
+    """Run a handler with a JSON copy of ``event``.
+
+    Returns the JSON-checked result, the request id and the result's size in bytes.
 
     Raises ``StatesError`` with the names AWS uses: the exception's class name for a handler
     error, ``Lambda.ResourceNotFoundException`` for an unknown function, ``Runtime.MarshalError``
@@ -119,7 +122,7 @@ def call_handler(
     except Exception as exc:
         raise StatesError(type(exc).__name__, error_cause(exc, context.aws_request_id)) from exc
     try:
-        return json.loads(json.dumps(result)), context.aws_request_id
+        text = json.dumps(result, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         cause = json.dumps(
             {
@@ -130,21 +133,24 @@ def call_handler(
             }
         )
         raise StatesError("Runtime.MarshalError", cause) from exc
+    return json.loads(text), context.aws_request_id, len(text.encode())
 
 
-def invoke_envelope(payload: Any, request_id: str, status_code: int = 200) -> dict[str, Any]:
+def invoke_envelope(
+    payload: Any, request_id: str, length: int, status_code: int = 200
+) -> dict[str, Any]:
     """The result of ``lambda:invoke``: the payload inside the SDK response envelope."""
-    length = str(len(json.dumps(payload))) if payload != "" else "0"
     date = formatdate(usegmt=True)
+    trace = f"Root=1-{int(time.time()):08x}-{request_id.replace('-', '')[:24]};Sampled=0"
     headers = {
         "Connection": "keep-alive",
-        "Content-Length": length,
+        "Content-Length": str(length),
         "Content-Type": "application/json",
         "Date": date,
         "X-Amz-Executed-Version": "$LATEST",
         "x-amzn-Remapped-Content-Length": "0",
         "x-amzn-RequestId": request_id,
-        "X-Amzn-Trace-Id": f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0",
+        "X-Amzn-Trace-Id": trace,
     }
     return {
         "ExecutedVersion": "$LATEST",

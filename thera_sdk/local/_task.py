@@ -10,7 +10,7 @@ from ._errors import StatesError
 from ._lambda import LAMBDA_INVOKE, call_handler, invoke_envelope
 from ._mocks import MockedThrow
 from ._runtime import Frame, runtime_error
-from ._states import State, check_size
+from ._states import MAX_PAYLOAD_BYTES, State, check_size
 
 _SERVICE_PREFIX = "arn:aws:states:::"
 
@@ -112,8 +112,7 @@ class TaskState(State):
                 "TaskStarted", {"resourceType": self.resource_type, "resource": self.resource_name}
             )
         try:
-            result = _with_timeout(lambda: self._call(frame, params, attempt), timeout)
-            check_size(result, self.name)
+            result = _with_timeout(lambda: self._call(frame, params), timeout)
         except StatesError as exc:
             self._failed_event(frame, exc)
             raise
@@ -143,7 +142,7 @@ class TaskState(State):
                 },
             )
 
-    def _call(self, frame: Frame, params: Any, attempt: int) -> Any:
+    def _call(self, frame: Frame, params: Any) -> Any:
         run = frame.run
         engine = run.engine
         mock = run.mock_case
@@ -152,12 +151,14 @@ class TaskState(State):
             response = mock.next_response(self.name)
             if isinstance(response, MockedThrow):
                 raise StatesError(response.error, response.cause)
+            check_size(response.value, self.name)
             return response.value
         if self.mode == "function":
-            result, _ = call_handler(
+            result, _, size = call_handler(
                 engine.functions, self.resource, params,
                 region=engine.region, account=engine.account_id, remaining_ms=run.remaining_ms,
             )
+            self._check_size(size)
             return result
         if self.mode == "invoke":
             if not isinstance(params, dict) or "FunctionName" not in params:
@@ -167,13 +168,14 @@ class TaskState(State):
                     "Parameters.",
                 )
             event = params.get("Payload", {})
-            payload, request_id = call_handler(
+            payload, request_id, size = call_handler(
                 engine.functions, str(params["FunctionName"]), event,
                 region=engine.region, account=engine.account_id, remaining_ms=run.remaining_ms,
             )
             if params.get("InvocationType") == "Event":
-                return invoke_envelope("", request_id, status_code=202)
-            return invoke_envelope(payload, request_id)
+                return invoke_envelope("", request_id, 0, status_code=202)
+            self._check_size(size)
+            return invoke_envelope(payload, request_id, size)
         integration = engine.integrations.get(self.resource)
         if integration is None:
             raise StatesError(
@@ -182,4 +184,14 @@ class TaskState(State):
                 f"'{self.name}'). Register one with LocalEngine(integrations={{'{self.resource}': "
                 "callable}}), or mock it with a mock configuration.",
             )
-        return integration(params)
+        result = integration(params)
+        check_size(result, self.name)
+        return result
+
+    def _check_size(self, size: int) -> None:
+        if size > MAX_PAYLOAD_BYTES:
+            raise StatesError(
+                "States.DataLimitExceeded",
+                f"The state/task '{self.name}' returned a result with a size exceeding the "
+                "maximum number of bytes service limit.",
+            )

@@ -56,8 +56,8 @@ def compile_dynamic(field: str, expression: str) -> Rendered:
                 except PathNotFound as exc:
                     raise StatesError(
                         "States.Runtime",
-                        f"The JSONPath '{exc.path}' specified for the field '{field}' could not "
-                        f"be found in the input '{_dump(data)}'",
+                        f"The JsonPath argument for the field '{exc.path}' could not be found "
+                        f"in the input '{_dump(data)}'",
                     ) from None
 
             return _intrinsics.evaluate(expression, resolve)
