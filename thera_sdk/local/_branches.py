@@ -90,8 +90,14 @@ class MapState(State):
         return Scope(context, frame.variable)
 
     def select_item(
-        self, frame: Frame, effective: Any, entered: datetime, retry: int, index: int,
-        value: Any, entered_id: int,
+        self,
+        frame: Frame,
+        effective: Any,
+        entered: datetime,
+        retry: int,
+        index: int,
+        value: Any,
+        entered_id: int,
     ) -> Any:
         if self.item_selector is None:
             return value
@@ -101,10 +107,13 @@ class MapState(State):
     def width(self, effective: Any, scope: Scope, entered_id: int, cap: int) -> int:
         limit = self.max_concurrency
         if self.max_concurrency_path is not None:
-            limit = self._select(compile_path(self.max_concurrency_path), effective, scope, entered_id)
+            limit = self._select(
+                compile_path(self.max_concurrency_path), effective, scope, entered_id
+            )
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
                 raise runtime_error(
-                    self.name, entered_id,
+                    self.name,
+                    entered_id,
                     f"The MaxConcurrencyPath value must be a non-negative integer: {limit!r}",
                 )
         return cap if not limit else min(limit, cap)
@@ -132,14 +141,20 @@ class MapState(State):
             ) from None
         if not isinstance(items, list):
             raise runtime_error(
-                self.name, entered_id,
+                self.name,
+                entered_id,
                 f"Invalid path '{self.items_path.text}': The ItemsPath field's value must "
                 "reference a JSON array.",
             )
         return items
 
     def _inline(
-        self, frame: Frame, effective: Any, scope: Scope, entered: datetime, retry: int,
+        self,
+        frame: Frame,
+        effective: Any,
+        scope: Scope,
+        entered: datetime,
+        retry: int,
         entered_id: int,
     ) -> list[Any]:
         items = self.items(effective, scope, entered_id)

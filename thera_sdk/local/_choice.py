@@ -19,9 +19,7 @@ from ._templates import Scope
 
 Predicate = Callable[[Any, Scope], bool]
 
-_TIMESTAMP = re.compile(
-    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 _COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
     "Equals": operator.eq,

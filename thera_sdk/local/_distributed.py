@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._errors import StatesError
-from ._runtime import CancelToken, Frame, run_concurrently, runtime_error
+from ._runtime import CancelToken, Frame, run_concurrently
 from ._templates import Scope, compile_template
 
 if TYPE_CHECKING:
@@ -201,9 +201,7 @@ def run_map(
 
         return job
 
-    children = run_concurrently(
-        [job_for(i, v) for i, v in enumerate(inputs)], width, frame.cancel
-    )
+    children = run_concurrently([job_for(i, v) for i, v in enumerate(inputs)], width, frame.cancel)
     run.map_runs.append({"mapRunArn": map_run_arn, "state": state.name, "children": children})
     failed = [c for c in children if c.status != "SUCCEEDED"]
     if _exceeded(state, len(failed), len(children), effective, scope):
@@ -217,8 +215,9 @@ def run_map(
     frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
     if "ResultWriter" in state.spec:
-        return _write_results(state, frame, children, map_run_arn, run_id, effective, scope,
-                              entered_id)
+        return _write_results(
+            state, frame, children, map_run_arn, run_id, effective, scope, entered_id
+        )
     return [
         c.output if c.status == "SUCCEEDED" else {"Error": c.error, "Cause": c.cause}
         for c in children
@@ -226,8 +225,14 @@ def run_map(
 
 
 def _write_results(
-    state: MapState, frame: Frame, children: list[Any], map_run_arn: str, run_id: str,
-    effective: Any, scope: Scope, entered_id: int,
+    state: MapState,
+    frame: Frame,
+    children: list[Any],
+    map_run_arn: str,
+    run_id: str,
+    effective: Any,
+    scope: Scope,
+    entered_id: int,
 ) -> Any:
     writer = state.spec["ResultWriter"]
     params = _render(state, writer.get("Parameters", {}), effective, scope, entered_id)

@@ -205,7 +205,7 @@ class LocalEngine:
     def run(
         self,
         definition: Mapping[str, Any] | str,
-        input: Any = None,  # noqa: A002 - the API's own word
+        input: Any = None,
         name: str | None = None,
         *,
         state_machine_name: str = "LocalStateMachine",
@@ -228,14 +228,19 @@ class LocalEngine:
     def start(
         self,
         definition: Mapping[str, Any] | str,
-        input: Any = None,  # noqa: A002
+        input: Any = None,
         name: str | None = None,
         **options: Any,
     ) -> ExecutionHandle:
         """Start a run on a background thread and return a handle to wait for or stop it."""
         execution, info = self._prepare(
-            definition, input, name, options.get("state_machine_name", "LocalStateMachine"),
-            options.get("test_case"), options.get("timeout"), options.get("substitutions"),
+            definition,
+            input,
+            name,
+            options.get("state_machine_name", "LocalStateMachine"),
+            options.get("test_case"),
+            options.get("timeout"),
+            options.get("substitutions"),
         )
         thread = threading.Thread(target=self._execute, args=(execution, info), daemon=True)
         handle = ExecutionHandle(execution, info, thread)
@@ -259,7 +264,8 @@ class LocalEngine:
         info.redrive_count = execution.redrive_count
         execution.status, execution.error, execution.cause = "RUNNING", None, None
         execution._history.add(
-            "ExecutionRedriven", len(execution._history),
+            "ExecutionRedriven",
+            len(execution._history),
             {"redriveCount": execution.redrive_count},
         )
         self._execute(execution, info, resume=execution._resume)
@@ -267,8 +273,14 @@ class LocalEngine:
 
     # -- internals -----------------------------------------------------------------------------
     def _prepare(
-        self, definition: Any, input: Any, name: str | None, sm_name: str,  # noqa: A002
-        test_case: str | None, timeout: float | None, substitutions: Any,
+        self,
+        definition: Any,
+        input: Any,
+        name: str | None,
+        sm_name: str,
+        test_case: str | None,
+        timeout: float | None,
+        substitutions: Any,
     ) -> tuple[Execution, RunInfo]:
         machine = self.compile(definition, substitutions)
         data = _parse_input(input)
@@ -330,7 +342,8 @@ class LocalEngine:
         history = info.history
         if resume is None:
             first = history.add(
-                "ExecutionStarted", 0,
+                "ExecutionStarted",
+                0,
                 {"input": execution.input, "roleArn": info.role_arn},
             )
         else:
@@ -342,7 +355,9 @@ class LocalEngine:
         except StatesError as exc:
             # DescribeExecution leaves out an error or cause that is empty.
             execution.status, execution.error, execution.cause = (
-                "FAILED", exc.error or None, exc.cause or None,
+                "FAILED",
+                exc.error or None,
+                exc.cause or None,
             )
             execution._resume = frame.position
             frame.event("ExecutionFailed", {"error": exc.error, "cause": exc.cause})
@@ -381,10 +396,19 @@ def run_child(
     )
     history = History(engine.clock.now)
     info = RunInfo(
-        name=name, arn=execution.execution_arn, state_machine_name=sm,
-        state_machine_arn=parent.state_machine_arn, role_arn=parent.role_arn, input=data,
-        start=execution.start_date, clock=engine.clock, history=history, engine=engine,
-        mock_case=parent.mock_case, deadline=parent.deadline, abort=parent.abort,
+        name=name,
+        arn=execution.execution_arn,
+        state_machine_name=sm,
+        state_machine_arn=parent.state_machine_arn,
+        role_arn=parent.role_arn,
+        input=data,
+        start=execution.start_date,
+        clock=engine.clock,
+        history=history,
+        engine=engine,
+        mock_case=parent.mock_case,
+        deadline=parent.deadline,
+        abort=parent.abort,
         map_runs=execution.map_runs,
     )
     execution._history = history

@@ -17,8 +17,14 @@ class Machine:
         from ._task import TaskState
 
         kinds: dict[str, Any] = {
-            "Pass": PassState, "Task": TaskState, "Choice": ChoiceState, "Wait": WaitState,
-            "Succeed": SucceedState, "Fail": FailState, "Parallel": ParallelState, "Map": MapState,
+            "Pass": PassState,
+            "Task": TaskState,
+            "Choice": ChoiceState,
+            "Wait": WaitState,
+            "Succeed": SucceedState,
+            "Fail": FailState,
+            "Parallel": ParallelState,
+            "Map": MapState,
         }
         if spec.get("QueryLanguage", "JSONPath") != "JSONPath":
             raise InvalidDefinitionError(

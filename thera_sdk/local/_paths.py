@@ -16,7 +16,7 @@ with the message AWS uses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -174,7 +174,7 @@ class ReferencePath:
         self.steps = steps
 
     def put(self, target: Any, value: Any) -> Any:
-        """Return a copy of ``target`` with ``value`` at this path (copy-on-write along the path)."""
+        """A copy of ``target`` with ``value`` at this path (copy-on-write along the path)."""
         if not self.steps:
             return value
         return _put(target, self.steps, value, self.text)
@@ -202,10 +202,3 @@ def compile_reference_path(text: str) -> ReferencePath:
 
 def is_path_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("$")
-
-
-def context_lookup(mapping: Mapping[str, Any], name: str) -> Any:
-    """Read a variable from a chain of scopes (innermost first)."""
-    if name in mapping:
-        return mapping[name]
-    raise PathNotFound(f"${name}", f"Variable '{name}' is not defined")

@@ -20,7 +20,7 @@ from ._history import History
 from ._paths import PathNotFound
 
 
-class Stopped(BaseException):  # noqa: N818 - control flow, never an error a catcher sees
+class Stopped(BaseException):
     """A frame was stopped: the run was aborted or timed out, or a sibling branch failed."""
 
 
@@ -164,7 +164,11 @@ class Frame:
 
     def context(self, state: str, entered: datetime, retry_count: int) -> dict[str, Any]:
         ctx = dict(self.run.context_base())
-        ctx["State"] = {"EnteredTime": iso_millis(entered), "Name": state, "RetryCount": retry_count}
+        ctx["State"] = {
+            "EnteredTime": iso_millis(entered),
+            "Name": state,
+            "RetryCount": retry_count,
+        }
         if self.map_item is not None:
             ctx["Map"] = {"Item": self.map_item}
         return ctx

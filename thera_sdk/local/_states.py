@@ -2,7 +2,7 @@
 
 Order of processing, as AWS documents it: ``InputPath`` -> ``Parameters`` -> the work ->
 ``ResultSelector`` -> ``ResultPath`` (merged into the raw state input) -> ``OutputPath``;
-``Assign`` sees the result after ``ResultSelector``. Errors raised by the work go through
+``Assign`` sees the raw result, before ``ResultSelector``. Errors raised by the work go through
 ``Retry`` (first matching retrier decides) and then ``Catch``.
 """
 
@@ -162,10 +162,13 @@ class State:
     def finish(
         self, frame: Frame, raw: Any, result: Any, scope: Scope, entered_id: int
     ) -> tuple[Any, str | None]:
-        """ResultSelector -> Assign -> ResultPath -> OutputPath, then the exit event."""
+        """Assign -> ResultSelector -> ResultPath -> OutputPath, then the exit event.
+
+        ``Assign`` sees the raw result, before ``ResultSelector`` (as recorded on AWS).
+        """
+        assigned = self.do_assign(frame, self.assign, result, scope, entered_id)
         if self.result_selector is not None:
             result = self.render(self.result_selector, result, scope, entered_id)
-        assigned = self.do_assign(frame, self.assign, result, scope, entered_id)
         output = self.place_result(raw, result, self.result_path, entered_id)
         output = self._select(self.output_path, output, scope, entered_id)
         return self.exit(frame, output, assigned)
@@ -219,7 +222,11 @@ class State:
         raise exc
 
     def with_retries(
-        self, frame: Frame, raw: Any, entered: datetime, entered_id: int,
+        self,
+        frame: Frame,
+        raw: Any,
+        entered: datetime,
+        entered_id: int,
         attempt: Callable[[Scope, int], tuple[Any, str | None]],
     ) -> tuple[Any, str | None]:
         """Run ``attempt`` with this state's Retry and Catch rules around it."""
@@ -285,8 +292,12 @@ class FailState(State):
         super().__init__(name, spec)
         self.error = spec.get("Error")
         self.cause = spec.get("Cause")
-        self.error_path = compile_dynamic("ErrorPath", spec["ErrorPath"]) if "ErrorPath" in spec else None
-        self.cause_path = compile_dynamic("CausePath", spec["CausePath"]) if "CausePath" in spec else None
+        self.error_path = (
+            compile_dynamic("ErrorPath", spec["ErrorPath"]) if "ErrorPath" in spec else None
+        )
+        self.cause_path = (
+            compile_dynamic("CausePath", spec["CausePath"]) if "CausePath" in spec else None
+        )
 
     def run(self, frame: Frame, data: Any) -> tuple[Any, str | None]:
         entered_id, entered = self.enter(frame, data)
@@ -366,15 +377,17 @@ class WaitState(State):
             value = self._select(compile_path(spec["SecondsPath"]), data, scope, entered_id)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise runtime_error(
-                    self.name, entered_id,
-                    f"The SecondsPath parameter does not reference a valid integer value: {value!r}",
+                    self.name,
+                    entered_id,
+                    f"The SecondsPath parameter does not reference a valid integer: {value!r}",
                 )
             return float(value)
         value = self._select(compile_path(spec["TimestampPath"]), data, scope, entered_id)
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is None:
             raise runtime_error(
-                self.name, entered_id,
+                self.name,
+                entered_id,
                 f"The TimestampPath parameter does not reference a valid ISO-8601 timestamp: "
                 f"{value!r}",
             )

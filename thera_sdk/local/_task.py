@@ -79,7 +79,8 @@ class TaskState(State):
             value = self._select(compile_path(self.timeout_path), data, scope, entered_id)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise runtime_error(
-                    self.name, entered_id,
+                    self.name,
+                    entered_id,
                     f"The TimeoutSecondsPath value must be a positive integer: {value!r}",
                 )
             return float(value)
@@ -121,7 +122,11 @@ class TaskState(State):
         else:
             frame.event(
                 "TaskSucceeded",
-                {"resourceType": self.resource_type, "resource": self.resource_name, "output": result},
+                {
+                    "resourceType": self.resource_type,
+                    "resource": self.resource_name,
+                    "output": result,
+                },
             )
         return result
 
@@ -155,8 +160,12 @@ class TaskState(State):
             return response.value
         if self.mode == "function":
             result, _, size = call_handler(
-                engine.functions, self.resource, params,
-                region=engine.region, account=engine.account_id, remaining_ms=run.remaining_ms,
+                engine.functions,
+                self.resource,
+                params,
+                region=engine.region,
+                account=engine.account_id,
+                remaining_ms=run.remaining_ms,
             )
             self._check_size(size)
             return result
@@ -169,8 +178,12 @@ class TaskState(State):
                 )
             event = params.get("Payload", {})
             payload, request_id, size = call_handler(
-                engine.functions, str(params["FunctionName"]), event,
-                region=engine.region, account=engine.account_id, remaining_ms=run.remaining_ms,
+                engine.functions,
+                str(params["FunctionName"]),
+                event,
+                region=engine.region,
+                account=engine.account_id,
+                remaining_ms=run.remaining_ms,
             )
             if params.get("InvocationType") == "Event":
                 return invoke_envelope("", request_id, 0, status_code=202)

@@ -56,15 +56,17 @@ def mocked_engine(calls: list) -> LocalEngine:
 
 def test_mocked_return_replaces_the_handler():
     calls: list = []
-    ex = mocked_engine(calls).run(ORDER_FLOW, {"id": 1}, state_machine_name="orders",
-                                  test_case="HappyPath")
+    ex = mocked_engine(calls).run(
+        ORDER_FLOW, {"id": 1}, state_machine_name="orders", test_case="HappyPath"
+    )
     assert (ex.status, ex.output) == ("SUCCEEDED", {"charged": True})
     assert calls == []
 
 
 def test_mocked_throw_goes_through_retry():
-    ex = mocked_engine([]).run(ORDER_FLOW, {"id": 1}, state_machine_name="orders",
-                               test_case="RetryThenOk")
+    ex = mocked_engine([]).run(
+        ORDER_FLOW, {"id": 1}, state_machine_name="orders", test_case="RetryThenOk"
+    )
     assert ex.output == {"charged": "late"}
     assert [e["type"] for e in ex.history].count("TaskFailed") == 1
 
@@ -72,11 +74,12 @@ def test_mocked_throw_goes_through_retry():
 def test_mocked_throws_exhaust_retries_then_catch():
     clock = VirtualClock()
     engine = LocalEngine(mock_config=json.dumps(MOCKS), clock=clock)
-    ex = engine.run(ORDER_FLOW, {"id": 1}, state_machine_name="orders",
-                    test_case="AlwaysThrottled")
+    ex = engine.run(ORDER_FLOW, {"id": 1}, state_machine_name="orders", test_case="AlwaysThrottled")
     assert ex.status == "SUCCEEDED"
     assert ex.output == {
-        "id": 1, "error": {"Error": "Throttled", "Cause": "slow down"}, "refund": "refunded",
+        "id": 1,
+        "error": {"Error": "Throttled", "Cause": "slow down"},
+        "refund": "refunded",
     }
     # Two retries: 1 s, then 1 s x BackoffRate 2.
     assert clock.slept == 3
@@ -123,8 +126,10 @@ def test_distributed_map_reads_jsonl_batches_and_writes_results(tmp_path):
             "Parameters": {"Bucket": "data", "Key.$": "$.key"},
         },
         ItemBatcher={"MaxItemsPerBatch": 3, "BatchInput": {"run.$": "$.run"}},
-        ResultWriter={"Resource": "arn:aws:states:::s3:putObject",
-                      "Parameters": {"Bucket": "data", "Prefix": "out"}},
+        ResultWriter={
+            "Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "data", "Prefix": "out"},
+        },
         MaxConcurrency=2,
     )
     # WHEN the map runs
@@ -158,28 +163,44 @@ def test_distributed_map_reads_csv_and_lists_objects(tmp_path):
     objects.put_bytes("data", "pages/two.md", b"22")
     engine = LocalEngine(functions={"work": work}, objects=objects)
     csv_run = engine.run(
-        distributed({"Resource": "arn:aws:states:::s3:getObject",
-                     "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
-                     "Parameters": {"Bucket": "data", "Key": "list.csv"}}),
+        distributed(
+            {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                "Parameters": {"Bucket": "data", "Key": "list.csv"},
+            }
+        ),
         {},
     )
     listed = engine.run(
-        distributed({"Resource": "arn:aws:states:::s3:listObjectsV2",
-                     "Parameters": {"Bucket": "data", "Prefix": "pages/"}}),
+        distributed(
+            {
+                "Resource": "arn:aws:states:::s3:listObjectsV2",
+                "Parameters": {"Bucket": "data", "Prefix": "pages/"},
+            }
+        ),
         {},
     )
-    assert csv_run.output == [{"domain": "a.example", "country": "DE"},
-                              {"domain": "b.example", "country": "FR"}]
-    assert [(o["Key"], o["Size"]) for o in listed.output] == [("pages/one.md", 1),
-                                                              ("pages/two.md", 2)]
+    assert csv_run.output == [
+        {"domain": "a.example", "country": "DE"},
+        {"domain": "b.example", "country": "FR"},
+    ]
+    assert [(o["Key"], o["Size"]) for o in listed.output] == [
+        ("pages/one.md", 1),
+        ("pages/two.md", 2),
+    ]
 
 
 def test_missing_item_reader_object_is_a_clear_failure(tmp_path):
     engine = LocalEngine(functions={"work": work}, objects=DirectoryObjects(tmp_path))
     ex = engine.run(
-        distributed({"Resource": "arn:aws:states:::s3:getObject",
-                     "ReaderConfig": {"InputType": "JSON"},
-                     "Parameters": {"Bucket": "data", "Key": "nope.json"}}),
+        distributed(
+            {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "JSON"},
+                "Parameters": {"Bucket": "data", "Key": "nope.json"},
+            }
+        ),
         {},
     )
     assert ex.error == "States.ItemReaderFailed"

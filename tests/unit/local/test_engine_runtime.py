@@ -38,7 +38,10 @@ def test_max_concurrency_is_honoured_with_real_threads():
             active["now"] -= 1
         return event
 
-    task = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA + "slow", "End": True}}}
+    task = {
+        "StartAt": "T",
+        "States": {"T": {"Type": "Task", "Resource": LAMBDA + "slow", "End": True}},
+    }
     engine = LocalEngine(functions={"slow": slow})
     # WHEN a Map of 24 items runs with MaxConcurrency 4
     ex = engine.run(machine(("M", map_of(task, MaxConcurrency=4))), list(range(24)))
@@ -111,7 +114,9 @@ def test_parallel_branch_failure_aborts_the_other_branch():
     )
     # THEN it fails with the branch's error and the slow branch never entered its next state
     assert (ex.status, ex.error, ex.cause) == ("FAILED", "Broken", "x")
-    entered = [e["stateEnteredEventDetails"]["name"] for e in ex.history if "stateEnteredEventDetails" in e]
+    entered = [
+        e["stateEnteredEventDetails"]["name"] for e in ex.history if "stateEnteredEventDetails" in e
+    ]
     assert "B" not in entered
 
 
@@ -154,16 +159,30 @@ def test_history_is_shaped_like_get_execution_history():
     engine = LocalEngine(functions={"echo": lambda e, c: e})
     ex = engine.run(
         machine(
-            ("T", {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                   "Parameters": {"FunctionName": "echo", "Payload.$": "$"}, "Next": "D"}),
+            (
+                "T",
+                {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": "echo", "Payload.$": "$"},
+                    "Next": "D",
+                },
+            ),
             ("D", {"Type": "Pass", "End": True}),
         ),
         {"n": 1},
     )
     events = ex.history
     assert [e["type"] for e in events] == [
-        "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded",
-        "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
     ]
     assert [e["id"] for e in events] == list(range(1, 10))
     assert [e["previousEventId"] for e in events] == list(range(0, 9))
@@ -187,9 +206,18 @@ def test_function_names_resolve_from_every_reference_form():
     ]
     for ref in refs:
         ex = engine.run(
-            machine(("T", {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                           "Parameters": {"FunctionName": ref}, "OutputPath": "$.Payload",
-                           "End": True})),
+            machine(
+                (
+                    "T",
+                    {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": {"FunctionName": ref},
+                        "OutputPath": "$.Payload",
+                        "End": True,
+                    },
+                )
+            ),
             {},
         )
         assert (ex.status, ex.output) == ("SUCCEEDED", {"fn": "score"}), ref
@@ -213,19 +241,29 @@ def test_handler_gets_a_lambda_context_with_remaining_time():
         return None
 
     engine = LocalEngine(functions={"f": handler}, clock=VirtualClock())
-    engine.run(machine(("T", {"Type": "Task", "Resource": LAMBDA + "f", "End": True})), {},
-               timeout=30)
+    engine.run(
+        machine(("T", {"Type": "Task", "Resource": LAMBDA + "f", "End": True})), {}, timeout=30
+    )
     assert 0 < seen["remaining"] <= 30_000
     assert seen["arn"].endswith(":function:f")
 
 
 def test_task_timeout_seconds_raises_states_timeout():
-    engine = LocalEngine(functions={"slow": lambda e, c: time.sleep(0.5)})
+    engine = LocalEngine(functions={"slow": lambda e, c: time.sleep(1.5)})
     ex = engine.run(
-        machine(("T", {"Type": "Task", "Resource": LAMBDA + "slow", "TimeoutSeconds": 0.05,
-                       "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}],
-                       "End": True}),
-                ("Caught", {"Type": "Pass", "End": True})),
+        machine(
+            (
+                "T",
+                {
+                    "Type": "Task",
+                    "Resource": LAMBDA + "slow",
+                    "TimeoutSeconds": 1,
+                    "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}],
+                    "End": True,
+                },
+            ),
+            ("Caught", {"Type": "Pass", "End": True}),
+        ),
         {},
     )
     assert ex.status == "SUCCEEDED"
@@ -297,10 +335,23 @@ def test_substitutions_fill_definition_placeholders():
 def test_execution_name_and_context_object():
     engine = LocalEngine()
     ex = engine.run(
-        machine(("P", {"Type": "Pass", "Parameters": {
-            "name.$": "$$.Execution.Name", "input.$": "$$.Execution.Input",
-            "sm.$": "$$.StateMachine.Name", "state.$": "$$.State.Name",
-            "retry.$": "$$.State.RetryCount", "id.$": "$$.Execution.Id"}, "End": True})),
+        machine(
+            (
+                "P",
+                {
+                    "Type": "Pass",
+                    "Parameters": {
+                        "name.$": "$$.Execution.Name",
+                        "input.$": "$$.Execution.Input",
+                        "sm.$": "$$.StateMachine.Name",
+                        "state.$": "$$.State.Name",
+                        "retry.$": "$$.State.RetryCount",
+                        "id.$": "$$.Execution.Id",
+                    },
+                    "End": True,
+                },
+            )
+        ),
         {"k": "v"},
         name="run-42",
         state_machine_name="thera-daily",
