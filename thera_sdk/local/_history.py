@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -35,12 +34,12 @@ class History:
         self._now = clock_now
         self._ids = itertools.count(1)
         self._events: list[tuple[int, int, datetime, str, dict[str, Any] | None]] = []
-        self._lock = threading.Lock()
 
     def add(self, event_type: str, previous: int, details: dict[str, Any] | None = None) -> int:
-        with self._lock:
-            event_id = next(self._ids)
-            self._events.append((event_id, previous, self._now(), event_type, details))
+        # count() and list.append() are atomic: threads may append out of id order, and
+        # render() sorts, so no lock is needed on this hot path.
+        event_id = next(self._ids)
+        self._events.append((event_id, previous, self._now(), event_type, details))
         return event_id
 
     def __len__(self) -> int:
@@ -49,7 +48,9 @@ class History:
     def render(self) -> list[dict[str, Any]]:
         """The events as ``GetExecutionHistory`` shapes them, oldest first."""
         out = []
-        for event_id, previous, stamp, event_type, details in self._events:
+        for event_id, previous, stamp, event_type, details in sorted(
+            self._events, key=lambda e: e[0]
+        ):
             event: dict[str, Any] = {
                 "timestamp": stamp,
                 "type": event_type,

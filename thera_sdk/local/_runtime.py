@@ -179,8 +179,11 @@ def run_concurrently(
 ) -> list[Any]:
     """Run ``jobs`` on up to ``width`` threads; results in job order.
 
-    The first job to fail (by time) sets the group's token so its siblings stop at their next
-    transition, and its exception is raised once all threads are done.
+    Workers are added while jobs are waiting and none has finished in the last millisecond, so
+    iterations that block (I/O, sleeps) get up to ``width`` threads at once, while quick ones
+    run without paying for thread switches. The first job to fail (by time) sets the group's
+    token so its siblings stop at their next transition, and its exception is raised once all
+    threads are done.
     """
     group = CancelToken(parent)
     count = len(jobs)
@@ -197,25 +200,45 @@ def run_concurrently(
     failures: list[BaseException] = []
     lock = threading.Lock()
     indexes = itertools.count()
+    live = [0]
+    progress = threading.Event()
+    all_done = threading.Event()
 
     def worker() -> None:
-        while not group.is_set():
-            i = next(indexes)
-            if i >= count:
-                return
-            try:
-                results[i] = jobs[i](group)
-            except BaseException as exc:
-                with lock:
+        try:
+            while not group.is_set():
+                i = next(indexes)
+                if i >= count:
+                    return
+                try:
+                    results[i] = jobs[i](group)
+                except BaseException as exc:
                     failures.append(exc)
-                group.set()
-                return
+                    group.set()
+                    return
+                progress.set()
+        finally:
+            with lock:
+                live[0] -= 1
+                if live[0] == 0:
+                    all_done.set()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(width, count))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def spawn() -> None:
+        with lock:
+            live[0] += 1
+        threading.Thread(target=worker, daemon=True).start()
+
+    limit = min(width, count)
+    spawn()
+    spawned = 1
+    while not all_done.is_set():
+        if spawned < limit:
+            progress.clear()
+            if not progress.wait(0.001) and not all_done.is_set():
+                spawn()
+                spawned += 1
+        else:
+            all_done.wait()
     if failures:
         # A sibling stopped because of the first failure is not the failure itself.
         real = [f for f in failures if not isinstance(f, Cancelled)]

@@ -183,9 +183,10 @@ class State:
         return values
 
     def exit(
-        self, frame: Frame, output: Any, assigned: dict[str, Any] | None = None
+        self, frame: Frame, output: Any, assigned: dict[str, Any] | None = None, data: Any = None
     ) -> tuple[Any, str | None]:
-        check_size(output, self.name)
+        if output is not data:  # an unchanged input was already within the limit
+            check_size(output, self.name)
         details: dict[str, Any] = {"name": self.name, "output": output}
         if assigned:
             details["assignedVariables"] = assigned
@@ -270,7 +271,7 @@ class PassState(State):
         assigned = self.do_assign(frame, self.assign, result, scope, entered_id)
         output = self.place_result(data, result, self.result_path, entered_id)
         output = self._select(self.output_path, output, scope, entered_id)
-        return self.exit(frame, output, assigned)
+        return self.exit(frame, output, assigned, data)
 
 
 class SucceedState(State):
@@ -281,7 +282,7 @@ class SucceedState(State):
         scope = self.scope(frame, entered)
         effective = self._select(self.input_path, data, scope, entered_id)
         output = self._select(self.output_path, effective, scope, entered_id)
-        output, _ = self.exit(frame, output)
+        output, _ = self.exit(frame, output, None, data)
         return output, None
 
 
@@ -346,10 +347,15 @@ class ChoiceState(State):
                 break
         else:
             if target is None:
-                raise StatesError("States.NoChoiceMatched", "No Matches!")
+                # States.NoChoiceMatched is reserved: AWS reports this as States.Runtime.
+                raise runtime_error(
+                    self.name,
+                    entered_id,
+                    "No Choice rule matched the input and the state has no Default.",
+                )
         assigned = self.do_assign(frame, assign, effective, scope, entered_id)
         output = self._select(self.output_path, effective, scope, entered_id)
-        output, _ = self.exit(frame, output, assigned)
+        output, _ = self.exit(frame, output, assigned, data)
         return output, target
 
 
@@ -364,7 +370,7 @@ class WaitState(State):
         frame.check()
         assigned = self.do_assign(frame, self.assign, effective, scope, entered_id)
         output = self._select(self.output_path, effective, scope, entered_id)
-        return self.exit(frame, output, assigned)
+        return self.exit(frame, output, assigned, data)
 
     def _seconds(self, data: Any, scope: Scope, entered_id: int, frame: Frame) -> float:
         spec = self.spec
