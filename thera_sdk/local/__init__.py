@@ -4,11 +4,9 @@ from ._clock import Clock, SystemClock, VirtualClock
 from ._engine import Execution, ExecutionHandle, LocalEngine
 from ._errors import InvalidDefinitionError, StatesError
 from ._lambda import LambdaContext
-from ._objects import DirectoryObjects
 
 __all__ = [
     "Clock",
-    "DirectoryObjects",
     "Execution",
     "ExecutionHandle",
     "InvalidDefinitionError",

@@ -42,9 +42,11 @@ def read_items(
     bucket = params.get("Bucket", "")
     try:
         if resource.endswith("s3:listObjectsV2"):
-            items: list[Any] = objects.list_objects(bucket, params.get("Prefix", ""))
+            items: list[Any] = [
+                _listed(info) for info in objects.iter_objects(bucket, params.get("Prefix", ""))
+            ]
         else:
-            items = _parse(objects.get_bytes(bucket, params["Key"]), config, objects)
+            items = _parse(objects.get(bucket, params["Key"]), config, objects)
     except StatesError:
         raise
     except Exception as exc:  # a missing or unreadable object, malformed data
@@ -57,6 +59,18 @@ def read_items(
     if "MaxItemsPath" in config:
         limit = scope.read(config["MaxItemsPath"], effective)
     return items[:limit] if limit else items
+
+
+def _listed(info: Any) -> dict[str, Any]:
+    """An object as the listObjectsV2 reader gives it to an iteration."""
+    stamp = info.last_modified
+    return {
+        "Etag": f'"{info.etag}"',
+        "Key": info.key,
+        "LastModified": stamp.isoformat() if stamp is not None else None,
+        "Size": info.size,
+        "StorageClass": "STANDARD",
+    }
 
 
 def _parse(body: bytes, config: dict[str, Any], objects: Any) -> list[Any]:
@@ -94,7 +108,7 @@ def _manifest_items(text: str, objects: Any) -> list[Any]:
         bucket = manifest["destinationBucket"].split(":::")[-1]
         items = []
         for entry in manifest["files"]:
-            body = objects.get_bytes(bucket, entry["key"])
+            body = objects.get(bucket, entry["key"])
             if body[:2] == b"\x1f\x8b":
                 body = gzip.decompress(body)
             for row in csv.reader(io.StringIO(body.decode("utf-8"))):
@@ -250,10 +264,15 @@ def _write_results(
                 continue
             key = f"{base}/{status}_0.json"
             body = json.dumps(records).encode()
-            objects.put_bytes(bucket, key, body)
+            objects.put(bucket, key, body, content_type="application/json")
             files[status].append({"Key": key, "Size": len(body)})
         manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": files}
-        objects.put_bytes(bucket, f"{base}/manifest.json", json.dumps(manifest).encode())
+        objects.put(
+            bucket,
+            f"{base}/manifest.json",
+            json.dumps(manifest).encode(),
+            content_type="application/json",
+        )
     except Exception as exc:
         raise StatesError(
             "States.ResultWriterFailed",

@@ -24,7 +24,6 @@ from ._errors import InvalidDefinitionError, StatesError
 from ._history import History
 from ._machine import Machine
 from ._mocks import MockConfig
-from ._objects import DirectoryObjects
 from ._runtime import Aborted, CancelToken, Frame, RunInfo, Stopped, TimedOut
 from ._states import MAX_PAYLOAD_BYTES, payload_size
 
@@ -129,9 +128,9 @@ class LocalEngine:
     integrations
         Other Task resources by exact ARN, each ``callable(parameters) -> result``.
     objects
-        Where a Distributed Map's ItemReader and ResultWriter read and write (``get_bytes``,
-        ``put_bytes``, ``list_objects``). Defaults to one folder per bucket under
-        ``$THERA_HOME/objects``.
+        The objects port a Distributed Map's ItemReader and ResultWriter use (an
+        ``ObjectStore``: local folders or S3). Defaults to the local store under
+        ``$THERA_HOME/objects``, one folder per bucket.
     mock_config
         A Step Functions Local ``MockConfigFile.json`` (path, JSON text or dict); choose a test
         case with ``run(..., test_case=...)``.
@@ -162,8 +161,7 @@ class LocalEngine:
         self.functions: dict[str, Handler] = dict(functions or {})
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.integrations = dict(integrations or {})
-        home = Path(os.environ.get("THERA_HOME", ".thera"))
-        self.objects = objects if objects is not None else DirectoryObjects(home / "objects")
+        self._objects = objects
         self.mocks = MockConfig.load(mock_config) if mock_config is not None else None
         self.region = region
         self.account_id = account_id
@@ -171,6 +169,16 @@ class LocalEngine:
         self.validate = validate
         self._machines: OrderedDict[str, Machine] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def objects(self) -> Any:
+        """The objects port, opened on first use (most runs never read an object)."""
+        if self._objects is None:
+            from thera_sdk.storage import LocalObjectStore
+
+            home = Path(os.environ.get("THERA_HOME", ".thera"))
+            self._objects = LocalObjectStore(home / "objects")
+        return self._objects
 
     # -- compiling -----------------------------------------------------------------------------
     def compile(

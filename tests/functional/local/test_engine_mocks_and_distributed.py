@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from thera_sdk.local import DirectoryObjects, LocalEngine, VirtualClock
+from thera_sdk.local import LocalEngine, VirtualClock
+from thera_sdk.storage import LocalObjectStore
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
 
@@ -115,9 +116,10 @@ def work(event, context):
 
 def test_distributed_map_reads_jsonl_batches_and_writes_results(tmp_path):
     # GIVEN a JSONL file of 7 items in a local bucket
-    objects = DirectoryObjects(tmp_path)
+    objects = LocalObjectStore(tmp_path)
+    objects.create_bucket("data")
     lines = "\n".join(json.dumps({"n": n}) for n in range(7))
-    objects.put_bytes("data", "in/items.jsonl", lines.encode())
+    objects.put("data", "in/items.jsonl", lines.encode())
     engine = LocalEngine(functions={"work": work}, objects=objects)
     definition = distributed(
         {
@@ -137,9 +139,9 @@ def test_distributed_map_reads_jsonl_batches_and_writes_results(tmp_path):
     # THEN three batches ran as child executions and their results are in the manifest files
     assert ex.status == "SUCCEEDED", ex.cause
     details = ex.output["ResultWriterDetails"]
-    manifest = json.loads(objects.get_bytes(details["Bucket"], details["Key"]))
+    manifest = json.loads(objects.get(details["Bucket"], details["Key"]))
     [succeeded] = manifest["ResultFiles"]["SUCCEEDED"]
-    records = json.loads(objects.get_bytes("data", succeeded["Key"]))
+    records = json.loads(objects.get("data", succeeded["Key"]))
     outputs = [json.loads(r["Output"]) for r in records]
     assert [len(o["Items"]) for o in outputs] == [3, 3, 1]
     assert all(o["BatchInput"] == {"run": "r1"} for o in outputs)
@@ -148,7 +150,7 @@ def test_distributed_map_reads_jsonl_batches_and_writes_results(tmp_path):
 
 def test_distributed_map_tolerates_failures_up_to_the_threshold(tmp_path):
     items = [{"n": 1}, {"bad": True}, {"n": 3}, {"n": 4}]
-    engine = LocalEngine(functions={"work": work}, objects=DirectoryObjects(tmp_path))
+    engine = LocalEngine(functions={"work": work}, objects=LocalObjectStore(tmp_path))
     ok = engine.run(distributed(ToleratedFailurePercentage=25), items)
     over = engine.run(distributed(ToleratedFailureCount=0), items)
     assert ok.status == "SUCCEEDED"
@@ -157,10 +159,11 @@ def test_distributed_map_tolerates_failures_up_to_the_threshold(tmp_path):
 
 
 def test_distributed_map_reads_csv_and_lists_objects(tmp_path):
-    objects = DirectoryObjects(tmp_path)
-    objects.put_bytes("data", "list.csv", b"domain,country\na.example,DE\nb.example,FR\n")
-    objects.put_bytes("data", "pages/one.md", b"1")
-    objects.put_bytes("data", "pages/two.md", b"22")
+    objects = LocalObjectStore(tmp_path)
+    objects.create_bucket("data")
+    objects.put("data", "list.csv", b"domain,country\na.example,DE\nb.example,FR\n")
+    objects.put("data", "pages/one.md", b"1")
+    objects.put("data", "pages/two.md", b"22")
     engine = LocalEngine(functions={"work": work}, objects=objects)
     csv_run = engine.run(
         distributed(
@@ -192,7 +195,7 @@ def test_distributed_map_reads_csv_and_lists_objects(tmp_path):
 
 
 def test_missing_item_reader_object_is_a_clear_failure(tmp_path):
-    engine = LocalEngine(functions={"work": work}, objects=DirectoryObjects(tmp_path))
+    engine = LocalEngine(functions={"work": work}, objects=LocalObjectStore(tmp_path))
     ex = engine.run(
         distributed(
             {
