@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ._build import build
 from ._demo import demo
+from ._deploy import deploy
 from ._execute import execute
+from ._health import health_check
+from ._run import run
+from ._scrape import scrape
+from ._workflows import workflows
 
 
 @click.group()
@@ -16,5 +22,11 @@ def main() -> None:
 
 main.add_command(demo)
 main.add_command(execute)
+main.add_command(health_check)
+main.add_command(run)
+main.add_command(scrape)
+main.add_command(build)
+main.add_command(deploy)
+main.add_command(workflows)
 
 __all__ = ["main"]

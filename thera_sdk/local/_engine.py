@@ -134,6 +134,9 @@ class LocalEngine:
     mock_config
         A Step Functions Local ``MockConfigFile.json`` (path, JSON text or dict); choose a test
         case with ``run(..., test_case=...)``.
+    on_event
+        Called with ``(event_type, details)`` for every history event of a top-level run, as
+        it happens (progress display); it must be quick and must not raise.
 
     Examples
     --------
@@ -157,8 +160,10 @@ class LocalEngine:
         account_id: str = "123456789012",
         max_children: int = 32,
         validate: bool = True,
+        on_event: Callable[[str, dict[str, Any] | None], None] | None = None,
     ) -> None:
-        self.functions: dict[str, Handler] = dict(functions or {})
+        # Kept as given: a lazy mapping imports a handler only when a run calls it.
+        self.functions: Mapping[str, Handler] = functions if functions is not None else {}
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.integrations = dict(integrations or {})
         self._objects = objects
@@ -167,6 +172,7 @@ class LocalEngine:
         self.account_id = account_id
         self.max_children = max_children
         self.validate = validate
+        self.on_event = on_event
         self._machines: OrderedDict[str, Machine] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -313,7 +319,7 @@ class LocalEngine:
             if self.mocks is None:
                 raise ValueError("test_case needs LocalEngine(mock_config=...).")
             mock_case = self.mocks.test_case(sm_name, test_case).start_run()
-        history = History(self.clock.now)
+        history = History(self.clock.now, self.on_event)
         execution._history = history
         info = self._info(execution, history, mock_case, timeout)
         return execution, info

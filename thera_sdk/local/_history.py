@@ -30,8 +30,9 @@ def _details_key(event_type: str) -> str:
 class History:
     """An append-only, thread-safe event log with AWS's ids (1, 2, 3...)."""
 
-    def __init__(self, clock_now: Any) -> None:
+    def __init__(self, clock_now: Any, listener: Any = None) -> None:
         self._now = clock_now
+        self._listener = listener  # called with (event_type, details) as each event is added
         self._ids = itertools.count(1)
         self._events: list[tuple[int, int, datetime, str, dict[str, Any] | None]] = []
 
@@ -40,6 +41,8 @@ class History:
         # render() sorts, so no lock is needed on this hot path.
         event_id = next(self._ids)
         self._events.append((event_id, previous, self._now(), event_type, details))
+        if self._listener is not None:
+            self._listener(event_type, details)
         return event_id
 
     def __len__(self) -> int:

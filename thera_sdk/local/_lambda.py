@@ -106,7 +106,18 @@ def call_handler(
     when the result is not JSON.
     """
     name = function_name(reference)
-    handler = functions.get(name)
+    try:
+        handler = functions.get(name)
+    except Exception as exc:  # a lazy mapping failed to import the handler's module
+        cause = json.dumps(
+            {
+                "errorMessage": f"Unable to import module for function '{name}': {exc}",
+                "errorType": "Runtime.ImportModuleError",
+                "requestId": "",
+                "stackTrace": [],
+            }
+        )
+        raise StatesError("Runtime.ImportModuleError", cause) from exc
     if handler is None:
         known = ", ".join(sorted(functions)) or "none"
         raise StatesError(

@@ -362,3 +362,15 @@ def test_execution_name_and_context_object():
     assert ex.output["state"] == "P" and ex.output["retry"] == 0
     assert ex.output["id"] == ex.execution_arn
     assert ex.execution_arn.endswith(":execution:thera-daily:run-42")
+
+
+def test_a_handler_that_cannot_be_imported_fails_like_lambda():
+    class Broken(dict):
+        def get(self, name, default=None):
+            raise ModuleNotFoundError("No module named 'tasks.gone'")
+
+    ex = LocalEngine(functions=Broken()).run(
+        machine(("T", {"Type": "Task", "Resource": LAMBDA + "gone", "End": True})), {}
+    )
+    assert ex.error == "Runtime.ImportModuleError"
+    assert "tasks.gone" in ex.cause

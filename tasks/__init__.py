@@ -1,0 +1,1 @@
+"""Task Lambdas: one package per task, a thin handler over pure logic."""
