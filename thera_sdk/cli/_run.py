@@ -15,6 +15,10 @@ from workflows.catalog import WORKFLOWS, workflow
 from workflows.functions import local_functions, local_substitutions
 
 _console = Console(stderr=True)
+_FAILURES = frozenset(
+    {"TaskFailed", "TaskTimedOut", "LambdaFunctionFailed", "LambdaFunctionTimedOut",
+     "MapStateFailed", "ParallelStateFailed", "MapRunFailed"}
+)
 
 
 class StageProgress:
@@ -25,6 +29,7 @@ class StageProgress:
         self.quiet = quiet
         self.depth = 0
         self.started: dict[str, float] = {}
+        self.failed = False  # the current top-level stage failed (its Catch took over)
         self.batches = 0
 
     def __call__(self, event_type: str, details: dict[str, Any] | None) -> None:
@@ -32,6 +37,9 @@ class StageProgress:
             return
         if event_type.endswith("StateEntered") and self.depth == 0:
             self.started[details["name"]] = time.perf_counter()  # type: ignore[index]
+            self.failed = False
+        if self.depth == 0 and event_type in _FAILURES:
+            self.failed = True
         if event_type in ("MapStateStarted", "ParallelStateStarted", "MapRunStarted"):
             self.depth += event_type != "MapRunStarted"
             self.batches = 0
@@ -44,7 +52,16 @@ class StageProgress:
         if event_type.endswith("StateExited") and self.depth == 0 and details:
             name = details["name"]
             took = time.perf_counter() - self.started.pop(name, time.perf_counter())
-            self.console.print(f"[green]✓[/green] {name} [dim]({took:.1f} s)[/dim]")
+            mark = "[red]✗[/red]" if self.failed else "[green]✓[/green]"
+            self.console.print(f"{mark} {name} [dim]({took:.1f} s)[/dim]")
+
+
+def _reason(cause: str | None) -> str:
+    """A Lambda error's message rather than its whole JSON cause."""
+    try:
+        return str(json.loads(cause or "")["errorMessage"])
+    except (ValueError, KeyError, TypeError):
+        return cause or ""
 
 
 @click.command()
@@ -86,5 +103,5 @@ def run(
     elif ex.status == "SUCCEEDED":
         _console.print(f"[bold green]{name} succeeded[/bold green] ({ex.name})")
     else:
-        _console.print(f"[bold red]{name} {ex.status}[/bold red]: {ex.error}: {ex.cause}")
+        _console.print(f"[bold red]{name} {ex.status}[/bold red]: {ex.error}: {_reason(ex.cause)}")
     sys.exit(0 if ex.status == "SUCCEEDED" else 1)
