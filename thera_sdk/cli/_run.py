@@ -10,6 +10,8 @@ from typing import Any
 import click
 from rich.console import Console
 
+from thera_sdk import NotFoundError, build_ports
+from thera_sdk.cli._import import LATEST_IMPORT
 from thera_sdk.local import LocalEngine
 from workflows.catalog import WORKFLOWS, workflow
 from workflows.functions import local_functions, local_substitutions
@@ -56,6 +58,27 @@ class StageProgress:
             self.console.print(f"{mark} {name} [dim]({took:.1f} s)[/dim]")
 
 
+def _default_source() -> dict[str, Any]:
+    """Apollo when its key is configured, else the latest ``thera import``; say so if neither."""
+    with build_ports() as ports:
+        settings = ports.settings
+        try:
+            ports.secrets.get(settings.secret_name("apollo"))
+            return {"source": "apollo"}
+        except NotFoundError:
+            pass
+        try:
+            latest = ports.parameters.get(settings.parameter_name(LATEST_IMPORT)).value
+        except NotFoundError:
+            latest = None
+    if latest:
+        return {"source": "file", "file": latest}
+    raise click.UsageError(
+        "No company source: import a list with 'thera import FILE', or configure the Apollo "
+        "key (secret thera/<env>/apollo), or pass --source/--file."
+    )
+
+
 def _reason(cause: str | None) -> str:
     """A Lambda error's message rather than its whole JSON cause."""
     try:
@@ -89,6 +112,8 @@ def run(
             payload.setdefault("source", "file")
         if no_web:
             payload["web"] = False
+        if "source" not in payload:
+            payload.update(_default_source())
     definition = workflow(name).build().compile()
     engine = LocalEngine(
         functions=local_functions(), on_event=StageProgress(_console, quiet=as_json)
