@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         partition_prefix,
         read_dataset,
         read_parquet,
+        table_rows,
         write_parquet,
         write_partition,
     )
@@ -92,6 +93,7 @@ _LAZY = {
     "read_dataset": "thera_sdk.storage._parquet",
     "read_jsonl": "thera_sdk.storage._jsonl",
     "read_parquet": "thera_sdk.storage._parquet",
+    "table_rows": "thera_sdk.storage._parquet",
     "secret_env_var": "thera_sdk.storage._secrets_local",
     "sql_literal": "thera_sdk.storage._sql_params",
     "transpile": "thera_sdk.storage._sql_duckdb",
@@ -144,6 +146,7 @@ __all__ = [
     "read_dataset",
     "read_jsonl",
     "read_parquet",
+    "table_rows",
     "secret_env_var",
     "sql_literal",
     "transpile",

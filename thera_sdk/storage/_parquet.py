@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,6 +28,7 @@ __all__ = [
     "partition_prefix",
     "read_dataset",
     "read_parquet",
+    "table_rows",
     "write_parquet",
     "write_partition",
 ]
@@ -187,3 +189,22 @@ def read_dataset(
     if not tables:
         return pa.table({"date": pa.array([], pa.string())})
     return pa.concat_tables(tables, promote_options="default")
+
+
+def table_rows(table: pa.Table) -> list[dict[str, Any]]:
+    """The rows of ``table`` as dicts, with map columns as dicts (pyarrow gives key/value
+    pairs, and an empty map would otherwise be indistinguishable from an empty list).
+
+    Examples
+    --------
+    >>> t = pa.table({"extra": pa.array([[("a", "1")], []], pa.map_(pa.string(), pa.string()))})
+    >>> table_rows(t)
+    [{'extra': {'a': '1'}}, {'extra': {}}]
+    """
+    maps = [f.name for f in table.schema if pa.types.is_map(f.type)]
+    rows = table.to_pylist()
+    for row in rows:
+        for name in maps:
+            if row[name] is not None:
+                row[name] = dict(row[name])
+    return rows

@@ -117,7 +117,9 @@ class DuckDbSqlEngine(SqlEngine):
         pattern = str(folder / "**" / "*.parquet")
         has_files = folder.is_dir() and any(folder.rglob("*.parquet"))
         if has_files:
-            options = "union_by_name = true"
+            # pyarrow's statistics leave NaN out of min/max: without can_have_nan DuckDB prunes
+            # "is finite" filters with them and keeps NaN rows.
+            options = "union_by_name = true, can_have_nan = true"
             if entry["partitioned"]:
                 options += ", hive_partitioning = true, hive_types = {'date': VARCHAR}"
             return f"SELECT * FROM read_parquet({_quote(pattern)}, {options})"
