@@ -9,6 +9,7 @@ from ._demo import demo
 from ._deploy import deploy
 from ._execute import execute
 from ._health import health_check
+from ._import import import_
 from ._run import run
 from ._scrape import scrape
 from ._workflows import workflows
@@ -23,6 +24,7 @@ def main() -> None:
 main.add_command(demo)
 main.add_command(execute)
 main.add_command(health_check)
+main.add_command(import_)
 main.add_command(run)
 main.add_command(scrape)
 main.add_command(build)

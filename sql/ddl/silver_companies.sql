@@ -1,0 +1,37 @@
+-- Curated companies (no personal data): the publisher's and the embedder's input.
+-- Generated from thera_sdk/deploy/_datasets.py: `thera build --update-checked-in`.
+CREATE EXTERNAL TABLE IF NOT EXISTS `silver_companies` (
+  `id` string,
+  `name` string,
+  `domain` string,
+  `description` string,
+  `industry` string,
+  `country` string,
+  `city` string,
+  `keywords` array<string>,
+  `employees` bigint,
+  `founded_year` int,
+  `linkedin_url` string,
+  `source` string,
+  `content_hash` string,
+  `extra` map<string,string>,
+  `health_score` int,
+  `site_title` string,
+  `site_description` string,
+  `markdown` string,
+  `richness` double,
+  `updated_at` string
+)
+PARTITIONED BY (`date` string)
+STORED AS PARQUET
+LOCATION 's3://${DataBucket}/silver/companies/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.date.type' = 'date',
+  'projection.date.format' = 'yyyy-MM-dd',
+  'projection.date.range' = '2024-01-01,NOW',
+  'projection.date.interval' = '1',
+  'projection.date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://${DataBucket}/silver/companies/date=${date}/',
+  'classification' = 'parquet'
+)
