@@ -211,7 +211,13 @@ def run_map(
 
     def job_for(index: int, child_input: Any) -> Callable[[CancelToken], Any]:
         def job(group: CancelToken) -> Any:
-            return run_child(run, state.machine, child_input, f"{state.label}:{index}", group)
+            child = run_child(run, state.machine, child_input, f"{state.label}:{index}", group)
+            if engine.on_event is not None:  # progress only: AWS keeps no such parent event
+                engine.on_event(
+                    "ChildExecutionFinished",
+                    {"name": state.name, "status": child.status, "total": len(inputs)},
+                )
+            return child
 
         return job
 

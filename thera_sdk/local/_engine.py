@@ -136,7 +136,8 @@ class LocalEngine:
         case with ``run(..., test_case=...)``.
     on_event
         Called with ``(event_type, details)`` for every history event of a top-level run, as
-        it happens (progress display); it must be quick and must not raise.
+        it happens (progress display), and with ``ChildExecutionFinished`` as each child of a
+        Distributed Map ends; it must be quick and must not raise.
 
     Examples
     --------
