@@ -62,5 +62,5 @@ def demo(home: Path | None, count: int, as_json: bool) -> None:
     _console.print(
         f"Done in {time.perf_counter() - started:.0f} s. Data: {result.home} "
         "(objects/ for the lake, tables.sqlite3 for the records). "
-        "Try: thera match \"your challenge\" with THERA_HOME set to it."
+        f"Ask your own: THERA_HOME={result.home} thera match \"your challenge\"."
     )

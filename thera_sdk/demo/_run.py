@@ -39,7 +39,6 @@ def run_demo(
     """
     home.mkdir(parents=True, exist_ok=True)
     os.environ["THERA_HOME"] = str(home)
-    os.environ.setdefault("THERA_ENV", "demo")
     from thera_sdk import build_ports
     from thera_sdk.match import match
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from thera_sdk.match._exact import exact_similarities
 from thera_sdk.match._features import FEATURE_NAMES, Challenge, feature_matrix
 from thera_sdk.match._index import ServingIndex
 from thera_sdk.match._model import MatchModel
@@ -64,6 +65,9 @@ def rank(
     best = exact_top_k(similarities, max(pool, limit))
     pool_rows = best if rows is None else rows[best]
     pool_similarities = similarities[best].astype(np.float64)
+    exact = exact_similarities(index, challenge.text, pool_rows)
+    if exact is not None:
+        pool_similarities = exact
     features = feature_matrix(
         challenge, index.companies, pool_rows, pool_similarities, as_of_year=as_of_year
     )
