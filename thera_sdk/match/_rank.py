@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from thera_sdk.match._exact import exact_similarities
+from thera_sdk.match._lexical import bm25_for, fuse
 from thera_sdk.match._features import FEATURE_NAMES, Challenge, feature_matrix
 from thera_sdk.match._index import ServingIndex
 from thera_sdk.match._model import MatchModel
@@ -63,11 +64,18 @@ def rank(
         return Ranking((), 0)
     similarities = cosine_scores(index.vectors, query, rows)
     best = exact_top_k(similarities, max(pool, limit))
-    pool_rows = best if rows is None else rows[best]
-    pool_similarities = similarities[best].astype(np.float64)
-    exact = exact_similarities(index, challenge.text, pool_rows)
-    if exact is not None:
-        pool_similarities = exact
+    if getattr(index.embedder, "sparse", None) is not None:
+        # Local TF-IDF index: add BM25's best to the pool, score it exactly and fuse.
+        lexical = bm25_for(index).scores(challenge.text)
+        lexical = lexical if rows is None else lexical[rows]
+        best = np.union1d(best, exact_top_k(lexical, max(pool, limit)))
+        pool_rows = best if rows is None else rows[best]
+        exact = exact_similarities(index, challenge.text, pool_rows)
+        assert exact is not None
+        pool_similarities = fuse(exact, lexical[best])
+    else:
+        pool_rows = best if rows is None else rows[best]
+        pool_similarities = similarities[best].astype(np.float64)
     features = feature_matrix(
         challenge, index.companies, pool_rows, pool_similarities, as_of_year=as_of_year
     )
