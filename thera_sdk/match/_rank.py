@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from thera_sdk.match._exact import exact_similarities
-from thera_sdk.match._lexical import bm25_for, fuse
 from thera_sdk.match._features import FEATURE_NAMES, Challenge, feature_matrix
 from thera_sdk.match._index import ServingIndex
+from thera_sdk.match._lexical import bm25_for, fuse
 from thera_sdk.match._model import MatchModel
 from thera_sdk.match._reasons import CompanyFacts, explain
 from thera_sdk.match._records import MatchResult
