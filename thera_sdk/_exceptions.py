@@ -10,6 +10,8 @@
     │   └── DataFormatError         an object that is not what it claims (bad Parquet, bad JSONL)
     ├── NotFoundError               also a LookupError
     │   ├── RecordNotFoundError     a startup record (public or private) by id
+    │   ├── RunNotFoundError        a workflow run by id (execution ARN or name)
+    │   ├── WorkflowNotFoundError   a workflow (state machine) by name
     │   ├── ObjectNotFoundError     an object key in a bucket
     │   ├── BucketNotFoundError     a bucket
     │   ├── TableNotFoundError      a table (or one of its indexes)
@@ -21,7 +23,12 @@
     ├── RequestError                a call to a service failed for a reason worth retrying
     │   ├── ThrottledError          the service (or a local lock) asked us to slow down
     │   └── RequestTimeoutError     no answer before the deadline; also a TimeoutError
-    └── RunFailedError              a workflow run ended in FAILED, TIMED_OUT or ABORTED
+    │       └── WaitTimeoutError    a run was still going when ``wait_for_run`` gave up
+    ├── RunFailedError              a workflow run ended in FAILED, TIMED_OUT or ABORTED
+    ├── RunAlreadyExistsError       a run name was reused with another input, or after it ended
+    ├── RunNotRedrivableError       a run cannot be redriven (still running, succeeded, too old)
+    ├── FunctionFailedError         a Lambda function (the matcher) raised an error
+    └── UnexpectedResponseError     a service (or a test transport) answered in an unknown shape
 
 Adapters translate the errors of the libraries they wrap (botocore, sqlite3, duckdb, OS errors) at
 their boundary into the most specific class above, with ``raise ... from exc`` so the original
@@ -37,6 +44,7 @@ __all__ = [
     "ConfigurationError",
     "DataFormatError",
     "ExpressionError",
+    "FunctionFailedError",
     "ItemTooLargeError",
     "NotFoundError",
     "ObjectNotFoundError",
@@ -45,12 +53,18 @@ __all__ = [
     "RecordNotFoundError",
     "RequestError",
     "RequestTimeoutError",
+    "RunAlreadyExistsError",
     "RunFailedError",
+    "RunNotFoundError",
+    "RunNotRedrivableError",
     "SecretNotFoundError",
     "TableNotFoundError",
     "TheraError",
     "ThrottledError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WaitTimeoutError",
+    "WorkflowNotFoundError",
 ]
 
 
@@ -84,6 +98,14 @@ class NotFoundError(TheraError, LookupError):
 
 class RecordNotFoundError(NotFoundError):
     """No startup record has this id."""
+
+
+class RunNotFoundError(NotFoundError):
+    """No workflow run has this id (execution ARN) or name."""
+
+
+class WorkflowNotFoundError(NotFoundError):
+    """No workflow (state machine) has this name in the stack or the local catalog."""
 
 
 class ObjectNotFoundError(NotFoundError):
@@ -138,9 +160,47 @@ class RunFailedError(TheraError):
     """A workflow run ended without success; ``status``, ``error`` and ``cause`` say how."""
 
     def __init__(
-        self, message: str, *, status: str = "FAILED", error: str = "", cause: str = ""
+        self,
+        message: str,
+        *,
+        status: str = "FAILED",
+        error: str = "",
+        cause: str = "",
+        run_id: str = "",
     ) -> None:
         super().__init__(message)
         self.status = status
         self.error = error
         self.cause = cause
+        self.run_id = run_id  # the execution ARN, for get_run(), run_history() or redrive_run()
+
+
+class WaitTimeoutError(RequestTimeoutError):
+    """``wait_for_run`` reached its deadline while the run was still going; ``run_id`` says
+    which run, so the caller can wait again or stop it."""
+
+    def __init__(self, message: str, *, run_id: str = "") -> None:
+        super().__init__(message)
+        self.run_id = run_id
+
+
+class RunAlreadyExistsError(TheraError):
+    """A run with this name exists with another input, or has ended; pick a new name."""
+
+
+class RunNotRedrivableError(TheraError):
+    """The run cannot be redriven: it is running or succeeded, or (locally) it was started by
+    another process."""
+
+
+class FunctionFailedError(TheraError):
+    """A Lambda function raised an error; ``error_type`` is the exception's class name."""
+
+    def __init__(self, message: str, *, error_type: str = "") -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+class UnexpectedResponseError(TheraError):
+    """A service answered with a shape the SDK cannot read (a field missing, bad JSON); with a
+    ``MockTransport``, the handler's answer is the usual cause."""

@@ -18,22 +18,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from tasks._ports import default_ports
 from tasks.apollo_delta_pull import logic
-from thera_sdk import Ports, build_ports
+from thera_sdk import Ports
 from thera_sdk.match import validate_event
 
 __all__ = ["handler"]
 
 _SAFETY_MS = 15_000  # time kept back to finish the page in flight and return
 
-_ports: Ports | None = None  # built on first use and kept by warm invocations
 
-
-def _default_ports() -> Ports:
-    global _ports
-    if _ports is None:
-        _ports = build_ports()
-    return _ports
 
 
 def _deadline(context: Any, now: float) -> float | None:
@@ -53,7 +47,7 @@ def handler(event: dict[str, Any], context: Any = None, *, ports: Ports | None =
     'quota_exhausted'
     """
     validate_event(event, "apollo_delta_pull_event", what="The event")
-    ports = ports or _default_ports()
+    ports = ports or default_ports()
     now = time.time()
     config = logic.PullConfig.from_event(
         event, now=now, request_id=getattr(context, "aws_request_id", None) or f"local-{now:.0f}"

@@ -37,6 +37,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from tasks._ports import default_ports
 from tasks.embeddings_batch._schemas import check
 from tasks.embeddings_batch.logic import (
     EmbedOutcome,
@@ -50,7 +51,7 @@ from tasks.embeddings_batch.logic import (
     plan_documents,
     watermark_after,
 )
-from thera_sdk import ConfigurationError, ParameterNotFoundError, Ports, build_ports
+from thera_sdk import ConfigurationError, ParameterNotFoundError, Ports
 from thera_sdk.embed import (
     DEFAULT_DOCUMENT_TOKENS,
     DEFAULT_PRICE_PER_1K,
@@ -83,14 +84,7 @@ COST_DATASET = "metrics/embedding_cost"
 WATERMARK = "watermarks/embeddings"
 SPEND_PREFIX = "embeddings/spend"
 
-_ports: Ports | None = None  # built on first use and kept by warm invocations
 
-
-def _default_ports() -> Ports:
-    global _ports
-    if _ports is None:
-        _ports = build_ports()
-    return _ports
 
 
 def _float_env(env: Mapping[str, str], name: str, default: float | None) -> float | None:
@@ -190,7 +184,7 @@ def handler(
     'embedded'
     """
     check("embeddings_batch_event", dict(event))
-    ports = ports or _default_ports()
+    ports = ports or default_ports()
     env = os.environ if environ is None else environ
     settings = ports.settings
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)

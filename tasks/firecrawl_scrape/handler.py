@@ -32,8 +32,9 @@ import os
 import time
 from typing import Any
 
+from tasks._ports import default_ports
 from tasks.firecrawl_scrape import logic
-from thera_sdk import ConfigurationError, Ports, SecretNotFoundError, build_ports
+from thera_sdk import ConfigurationError, Ports, SecretNotFoundError
 from thera_sdk.match import validate_event
 from thera_sdk.scrape import DEFAULT_FIRECRAWL_URL, CreditBudget, NetworkSettings, Outcome
 
@@ -41,14 +42,7 @@ __all__ = ["handler"]
 
 _SAFETY_MS = 20_000  # kept back to write the files and record failures
 
-_ports: Ports | None = None  # built on first use and kept by warm invocations
 
-
-def _default_ports() -> Ports:
-    global _ports
-    if _ports is None:
-        _ports = build_ports()
-    return _ports
 
 
 def _deadline(context: Any) -> float:
@@ -93,7 +87,7 @@ def handler(
     1
     """
     validate_event(event, "firecrawl_scrape_event", what="The event")
-    ports = ports or _default_ports()
+    ports = ports or default_ports()
     network = network or NetworkSettings.from_env()
     today = dt.datetime.now(dt.UTC).date().isoformat()
     config = logic.ScrapeConfig.from_event(event, today=today)

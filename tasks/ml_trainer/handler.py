@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tasks._ports import default_ports
 from tasks.ml_trainer._feedback import read_rows
 from tasks.ml_trainer.logic import (
     TrainerConfig,
@@ -23,19 +24,12 @@ from tasks.ml_trainer.logic import (
     parse_time,
     train,
 )
-from thera_sdk import Ports, ValidationError, build_ports
+from thera_sdk import Ports, ValidationError
 from thera_sdk.match import MODEL_BUCKET, load_index, load_model, save_model, validate_event
 
 __all__ = ["handler", "result_json"]
 
-_ports: Ports | None = None  # built on first use and kept by warm invocations
 
-
-def _default_ports() -> Ports:
-    global _ports
-    if _ports is None:
-        _ports = build_ports()
-    return _ports
 
 
 def _config(event: dict[str, Any]) -> TrainerConfig:
@@ -80,7 +74,7 @@ def handler(event: dict[str, Any], context: Any = None, *, ports: Ports | None =
     'not_enough_feedback'
     """
     validate_event(event, "ml_trainer_event")
-    ports = ports or _default_ports()
+    ports = ports or default_ports()
     now = parse_time(event["as_of"]) if "as_of" in event else dt.datetime.now(dt.UTC)
     if now is None:
         raise ValidationError(f"as_of {event['as_of']!r} is not an ISO 8601 time; fix it.")
