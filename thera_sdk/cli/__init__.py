@@ -11,6 +11,7 @@ from ._execute import execute
 from ._health import health_check
 from ._import import import_
 from ._match import match
+from ._records import runs, startups
 from ._run import run
 from ._scrape import scrape
 from ._workflows import workflows
@@ -27,6 +28,8 @@ main.add_command(execute)
 main.add_command(health_check)
 main.add_command(import_)
 main.add_command(match)
+main.add_command(runs)
+main.add_command(startups)
 main.add_command(run)
 main.add_command(scrape)
 main.add_command(build)

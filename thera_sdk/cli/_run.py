@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
 from thera_sdk import NotFoundError, build_ports
+from thera_sdk._runs_local import RunStore
 from thera_sdk.cli._import import LATEST_IMPORT
 from thera_sdk.cli._progress import StageProgress
 from thera_sdk.local import LocalEngine
@@ -87,15 +92,25 @@ def run(
     definition = workflow(name).build().compile()
     progress = StageProgress(_console, quiet=as_json)
     engine = LocalEngine(functions=local_functions(), on_event=progress)
+    machine = f"thera-{name}"
+    run_name = str(uuid.uuid4())
+    prefix = f"arn:aws:states:{engine.region}:{engine.account_id}"
+    arn = f"{prefix}:execution:{machine}:{run_name}"
+    # Recorded like the SDK's local runs, so 'thera runs list/show' see this one too.
+    store = RunStore(Path(os.environ.get("THERA_HOME", ".thera")) / "runs.sqlite3")
+    store.insert(arn, run_name, machine, f"{prefix}:stateMachine:{machine}",
+                 json.dumps(payload), time.time())
     try:
         ex = engine.run(
-            definition,
-            payload,
-            state_machine_name=f"thera-{name}",
+            definition, payload, name=run_name, state_machine_name=machine,
             substitutions=local_substitutions(),
         )
+    except BaseException:
+        store.delete(arn)
+        raise
     finally:
         progress.close()
+    store.finish(arn, ex)
     if as_json:
         click.echo(
             json.dumps(
