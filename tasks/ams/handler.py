@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from tasks._ports import default_ports
-from tasks.ams._schemas import check
 from tasks.ams.logic import (
     CHALLENGE_SCHEMA,
     EVENTS_SCHEMA,
@@ -31,6 +30,7 @@ from tasks.ams.logic import (
     overall_metrics,
 )
 from thera_sdk import Ports
+from thera_sdk._schemas import check
 from thera_sdk.storage import read_dataset, write_partition
 
 __all__ = ["EVENTS_TABLE", "SQL_DIR", "handler"]

@@ -24,10 +24,10 @@ from typing import Any
 
 from tasks._ports import default_ports
 from tasks.domain_health._rows import to_table
-from tasks.domain_health._schemas import check
 from tasks.domain_health._settings import config_from_env
 from tasks.domain_health.logic import check_domains
 from thera_sdk import Ports, ValidationError
+from thera_sdk._schemas import check
 from thera_sdk.storage import partition_prefix, write_parquet, write_partition
 
 __all__ = ["DATASET", "HEALTHY_SCORE", "handler", "read_lines"]

@@ -38,7 +38,6 @@ from typing import Any
 import pyarrow as pa
 
 from tasks._ports import default_ports
-from tasks.embeddings_batch._schemas import check
 from tasks.embeddings_batch.logic import (
     EmbedOutcome,
     Previous,
@@ -52,6 +51,7 @@ from tasks.embeddings_batch.logic import (
     watermark_after,
 )
 from thera_sdk import ConfigurationError, ParameterNotFoundError, Ports
+from thera_sdk._schemas import check
 from thera_sdk.embed import (
     DEFAULT_DOCUMENT_TOKENS,
     DEFAULT_PRICE_PER_1K,

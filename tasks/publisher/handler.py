@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from tasks._ports import default_ports
-from tasks.publisher._schemas import check
 from tasks.publisher.logic import (
     Cursor,
     expiry,
@@ -44,6 +43,7 @@ from tasks.publisher.logic import (
     select_changed,
 )
 from thera_sdk import ConfigurationError, ParameterNotFoundError, Ports
+from thera_sdk._schemas import check
 from thera_sdk.storage import TableSpec, read_dataset, read_parquet, table_rows
 
 __all__ = [

@@ -4,47 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from thera_sdk import Ports, Settings, build_ports
-from thera_sdk.storage import write_partition
 
 
 @pytest.fixture
 def ports(tmp_path: Path) -> Iterator[Ports]:
     with build_ports(Settings(home=tmp_path / "home")) as built:
         yield built
-
-
-def company(i: int, **changes: Any) -> dict[str, Any]:
-    """A small company row in the curated companies layout."""
-    row: dict[str, Any] = {
-        "id": f"c{i:03d}",
-        "name": f"Company {i}",
-        "domain": f"company{i}.example",
-        "description": f"Company {i} builds software number {i} for customers in sector {i % 5}.",
-        "industry": ["Fintech", "Logistics", "Energy"][i % 3],
-        "country": "DE",
-        "city": "Berlin",
-        "keywords": [f"topic {i % 4}", "software"],
-        "employees": 10 + i,
-        "founded_year": 2015,
-        "richness": 55,
-        "health_score": 90.0,
-    }
-    row.update(changes)
-    return row
-
-
-def write_day(ports: Ports, day: str, rows: list[dict[str, Any]]) -> None:
-    """Write one day of ``silver/companies``."""
-    write_partition(
-        ports.objects,
-        ports.settings.data_bucket,
-        "silver/companies",
-        day,
-        pa.Table.from_pylist(rows),
-    )

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-from conftest import company, write_day
+from embed_rows import company, write_day
 
 from tasks.embeddings_batch import SPEND_PREFIX, handler
 from thera_sdk import Ports

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import company, write_day
+from embed_rows import company, write_day
 
 from tasks.embeddings_batch import WATERMARK, handler
 from thera_sdk import ParameterNotFoundError, Ports, ValidationError

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tasks.domain_health import ROW_SCHEMA, build_config, config_from_env, read_lines, to_table
-from tasks.domain_health._schemas import check
 from thera_sdk import ConfigurationError, ValidationError
+from thera_sdk._schemas import check
 from thera_sdk.testweb import TestWebSettings
 
 RECORD = {

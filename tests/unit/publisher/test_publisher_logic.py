@@ -23,8 +23,8 @@ from tasks.publisher import (
     select_changed,
 )
 from tasks.publisher._records import as_timestamp, known_pii, storable
-from tasks.publisher._schemas import check
 from thera_sdk import ValidationError
+from thera_sdk._schemas import check
 
 T0 = "2025-01-31T00:00:00.000000Z"
 T1 = "2025-01-31T10:00:00.000000Z"

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from tasks.publisher._schemas import SCHEMAS_DIR
+from thera_sdk._schemas import schemas_dir
 from thera_sdk.privacy import mask_text
 
-_SCHEMA = json.loads((SCHEMAS_DIR / "startup_public_record.json").read_text(encoding="utf-8"))
+_SCHEMA = json.loads((schemas_dir() / "startup_public_record.json").read_text(encoding="utf-8"))
 PUBLIC_TEXT = Draft202012Validator({**_SCHEMA["$defs"]["public_text"], "$defs": _SCHEMA["$defs"]})
 
 TOKENS = (
