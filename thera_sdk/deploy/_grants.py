@@ -94,7 +94,7 @@ ACCESS: dict[str, Access] = {
         bedrock=True,
     ),
     "Publisher": Access(
-        reads=_data("silver/companies/*"),
+        reads=_data("private/silver/companies/*"),  # the curated rows with their contacts
         tables=("startups-public", "startups-private"),
         parameters=("watermarks/publisher*",),
     ),

@@ -28,6 +28,7 @@ _TABLE_WRITE = [
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
     "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",

@@ -73,9 +73,9 @@ def test_function_roles_follow_the_access_table(template: dict[str, Any]) -> Non
         {"Fn::GetAtt": ["StartupsPrivateTable", "Arn"]},
     ]
     reads = next(s for s in publisher if s["Sid"] == "ReadObjects")["Resource"]
-    assert reads == [{"Fn::Sub": "${DataBucket.Arn}/silver/companies/*"}]
+    assert reads == [{"Fn::Sub": "${DataBucket.Arn}/private/silver/companies/*"}]
     listing = next(s for s in publisher if s["Sid"] == "ListDataPrefixes")
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["silver/companies/*"]}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["private/silver/companies/*"]}}
     # only the functions that need a secret may read one, and only their own
     for spec in FUNCTIONS:
         text = json.dumps(_statements(template["Resources"][f"{spec.key}Role"]))
