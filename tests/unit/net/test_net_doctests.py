@@ -20,7 +20,7 @@ MODULES = [
     "tasks.domain_health._content",
     "tasks.domain_health._scoring",
     "tasks.domain_health._rows",
-    "tasks.domain_health._schemas",
+    "thera_sdk._schemas",
     "tasks.domain_health._settings",
     "tasks.domain_health.handler",
     "tasks.domain_health.logic",
