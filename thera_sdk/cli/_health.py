@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import click
 
 from thera_sdk._exceptions import ConfigurationError
+from thera_sdk.cli._network import network_options
 
 __all__ = ["health_check"]
 
@@ -82,31 +83,13 @@ async def _run(
 
 @click.command("health-check")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    metavar="HOST:PORT",
-    help="DNS server to ask (repeatable); the system's resolvers by default.",
-)
-@click.option(
-    "--allow-private-networks",
-    is_flag=True,
-    help="Allow loopback, private and metadata addresses. For tests and the local demo only.",
-)
+@network_options
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 2000),
     default=100,
     show_default=True,
     help="Domains checked at once.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-@click.option(
-    "--testweb",
-    type=click.Path(dir_okay=False),
-    envvar="THERA_TESTWEB",
-    help="Settings file of a running loopback test web (python -m thera_sdk.testweb).",
 )
 @click.option(
     "--timeout",

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 import click
 
 from thera_sdk._exceptions import ConfigurationError, TheraError
+from thera_sdk.cli._network import network_options
 from thera_sdk.scrape import (
     DEFAULT_FIRECRAWL_URL,
     CreditBudget,
@@ -201,31 +202,13 @@ def _render_table(records: list[dict[str, Any]]) -> None:
 
 @click.command("scrape")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@network_options
 @click.option(
     "--backend",
     type=click.Choice(["direct", "firecrawl"]),
     default="direct",
     show_default=True,
     help="Fetch the pages ourselves, or through Firecrawl (needs a key).",
-)
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    metavar="HOST:PORT",
-    help="DNS server to ask (repeatable); the system's resolvers by default.",
-)
-@click.option(
-    "--allow-private-networks",
-    is_flag=True,
-    help="Allow loopback, private and metadata addresses. For tests and the local demo only.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-@click.option(
-    "--testweb",
-    type=click.Path(dir_okay=False),
-    envvar="THERA_TESTWEB",
-    help="Settings file of a running loopback test web (python -m thera_sdk.testweb).",
 )
 @click.option(
     "--concurrency", type=click.IntRange(1, 256), default=8, show_default=True,
