@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import _intrinsics
 from ._choice import compile_rule, parse_timestamp
 from ._errors import NOT_MATCHED_BY_ALL, UNCATCHABLE, StatesError
 from ._paths import PathNotFound, compile_path, compile_reference_path
@@ -398,7 +397,3 @@ class WaitState(State):
                 f"{value!r}",
             )
         return seconds_until(frame.run.clock, moment)
-
-
-def is_dynamic_string(value: Any) -> bool:
-    return isinstance(value, str) and (value.startswith("$") or _intrinsics.is_intrinsic(value))

@@ -66,7 +66,7 @@ class TaskState(State):
 
         def attempt(scope: Any, retry_count: int) -> tuple[Any, str | None]:
             effective = self.effective_input(data, scope, entered_id)
-            result = self.invoke(frame, effective, retry_count, entered_id, data, scope)
+            result = self.invoke(frame, effective, entered_id, data, scope)
             return self.finish(frame, data, result, scope, entered_id)
 
         return self.with_retries(frame, data, entered, entered_id, attempt)
@@ -87,7 +87,7 @@ class TaskState(State):
         return float(self.timeout_seconds) if self.timeout_seconds is not None else None
 
     def invoke(
-        self, frame: Frame, params: Any, attempt: int, entered_id: int, raw: Any, scope: Any
+        self, frame: Frame, params: Any, entered_id: int, raw: Any, scope: Any
     ) -> Any:
         run = frame.run
         engine = run.engine
