@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import time
 from typing import Any
 
+from tasks._lines import read_target_lines
 from tasks._ports import default_ports
 from tasks.domain_health._rows import to_table
 from tasks.domain_health._settings import config_from_env
 from tasks.domain_health.logic import check_domains
-from thera_sdk import Ports, ValidationError
+from thera_sdk import Ports
 from thera_sdk._schemas import check
 from thera_sdk.storage import partition_prefix, write_parquet, write_partition
 
@@ -37,31 +37,8 @@ HEALTHY_SCORE = 60  # at or above: the domain goes on to scraping
 _SAFETY_MS = 15_000  # time kept back to write the rows
 
 
-def read_lines(data: bytes) -> list[str]:
-    """The lines of a source object: plain lines, or JSONL objects with ``domain``/``url``.
-
-    Examples
-    --------
-    >>> read_lines(b'acme.com\\n{"domain": "x.io"}\\n\\n')
-    ['acme.com', 'x.io']
-    """
-    lines = []
-    for number, raw in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
-        text = raw.strip()
-        if not text:
-            continue
-        if text.startswith("{"):
-            try:
-                item = json.loads(text)
-                text = str(item.get("domain") or item.get("url") or "")
-            except (ValueError, AttributeError) as exc:
-                raise ValidationError(
-                    f"Line {number} of the source is neither a domain nor a JSON object with "
-                    "'domain' or 'url'; fix or remove it."
-                ) from exc
-        if text:
-            lines.append(text)
-    return lines
+# The targets of a batch read from an object (shared with the scrape stage).
+read_lines = read_target_lines
 
 
 def _deadline(context: Any) -> float | None:

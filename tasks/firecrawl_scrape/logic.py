@@ -10,7 +10,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks._lines import read_target_lines
 from thera_sdk import ConditionFailedError, Ports, ValidationError
 from thera_sdk.scrape import (
     CircuitBreaker,
@@ -151,21 +151,7 @@ def read_source(data: bytes, key: str) -> list[str]:
         if "domain" not in table.column_names:
             raise ValidationError(f"{key} has no 'domain' column to scrape.")
         return [str(v) for v in table.column("domain").to_pylist() if v]
-    lines: list[str] = []
-    for number, raw in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
-        text = raw.strip()
-        if text.startswith("{"):
-            try:
-                item = json.loads(text)
-                text = str(item.get("domain") or item.get("url") or "")
-            except (ValueError, AttributeError) as exc:
-                raise ValidationError(
-                    f"Line {number} of {key} is neither a domain nor a JSON object with "
-                    "'domain' or 'url'; fix or remove it."
-                ) from exc
-        if text and not text.startswith("#"):
-            lines.append(text)
-    return lines
+    return read_target_lines(data, key)
 
 
 class FailureLog:
