@@ -45,17 +45,7 @@ def execute(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "name": ex.name,
-                    "status": ex.status,
-                    "output": ex.output,
-                    "error": ex.error,
-                    "cause": ex.cause,
-                }
-            )
-        )
+        click.echo(json.dumps(ex.summary(), default=str))
     elif ex.status == "SUCCEEDED":
         click.echo(json.dumps(ex.output, indent=2))
     else:

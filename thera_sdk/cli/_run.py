@@ -112,18 +112,7 @@ def run(
         progress.close()
     store.finish(arn, ex)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "name": ex.name,
-                    "status": ex.status,
-                    "output": ex.output,
-                    "error": ex.error,
-                    "cause": ex.cause,
-                },
-                default=str,
-            )
-        )
+        click.echo(json.dumps(ex.summary(), default=str))
     elif ex.status == "SUCCEEDED":
         _console.print(f"[bold green]{name} succeeded[/bold green] ({ex.name})")
     else:

@@ -57,6 +57,16 @@ class Execution:
         """Events shaped like ``GetExecutionHistory``'s, oldest first."""
         return self._history.render() if self._history is not None else []
 
+    def summary(self) -> dict[str, Any]:
+        """Name, status, output, error and cause: what a command prints with ``--json``."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "output": self.output,
+            "error": self.error,
+            "cause": self.cause,
+        }
+
     def record(self) -> dict[str, Any]:
         """This execution as a Distributed Map ResultWriter lists a child."""
         return {
