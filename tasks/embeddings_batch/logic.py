@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from thera_sdk.embed import CostGuard, Document, Embedder, batch, build_document
+from thera_sdk.match import META_COLUMNS
 
 __all__ = [
     "EmbedOutcome",
@@ -98,6 +99,10 @@ def _unit(value: Any, scale: float) -> float | None:
     return number / scale if number > 1.0 and scale > 1.0 else number
 
 
+# The matcher's metadata columns that come straight from the company record.
+_COPIED = tuple(c for c in META_COLUMNS if c not in ("startup_id", "richness", "health_score"))
+
+
 def index_row(company: Mapping[str, Any], document: Document) -> dict[str, Any]:
     """The index metadata row of one company; ``richness`` is brought to 0-1 (scrapers score
     it 0-100) and ``health_score`` kept 0-100.
@@ -110,20 +115,7 @@ def index_row(company: Mapping[str, Any], document: Document) -> dict[str, Any]:
     """
     health = _unit(company.get("health_score"), 1.0)
     return {
-        **{
-            k: company.get(k)
-            for k in (
-                "name",
-                "domain",
-                "description",
-                "industry",
-                "country",
-                "city",
-                "keywords",
-                "employees",
-                "founded_year",
-            )
-        },
+        **{k: company.get(k) for k in _COPIED},
         "startup_id": document.id,
         "richness": _unit(company.get("richness"), 100.0),
         "health_score": None if health is None else min(100.0, max(0.0, health)),
