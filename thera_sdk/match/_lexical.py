@@ -13,8 +13,6 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
 K1, B = 1.5, 0.75
 _TOKENS = r"[a-z0-9]+"
@@ -24,6 +22,9 @@ class Bm25:
     """Okapi BM25 weights of every company, as one sparse matrix (rows = index rows)."""
 
     def __init__(self, texts: list[str]) -> None:
+        # scikit-learn loads only when a local index is first queried, not at import
+        from sklearn.feature_extraction.text import CountVectorizer
+
         self.vectorizer = CountVectorizer(token_pattern=_TOKENS, lowercase=True)
         counts = self.vectorizer.fit_transform(texts).tocsr().astype(np.float64)
         lengths = np.asarray(counts.sum(axis=1)).ravel()
@@ -36,7 +37,7 @@ class Bm25:
         counts.data = idf[counts.indices] * tf * (K1 + 1) / (
             tf + K1 * (1 - B + B * lengths[rows] / (average or 1.0))
         )
-        self.weights: sp.csr_matrix = counts
+        self.weights = counts  # scipy.sparse CSR: one row per company
 
     def scores(self, text: str) -> np.ndarray:
         query = self.vectorizer.transform([text])
