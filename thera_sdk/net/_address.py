@@ -18,7 +18,9 @@ __all__ = ["IPAddress", "Verdict", "classify_address", "embedded_ipv4", "is_publ
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Known metadata endpoints: AWS (IMDS, ECS task metadata, Route 53 resolver, time sync),
-# GCP and Azure (169.254.169.254), Alibaba (100.100.100.200), Oracle (192.0.0.192).
+# GCP and Azure (169.254.169.254, GCP's fd20:ce::254), Alibaba (100.100.100.200), Oracle
+# (192.0.0.192), and Azure's host endpoint 168.63.129.16 (WireServer), a public address that
+# only answers from inside Azure.
 _METADATA = frozenset(
     ipaddress.ip_address(a)
     for a in (
@@ -28,7 +30,9 @@ _METADATA = frozenset(
         "169.254.169.123",
         "100.100.100.200",
         "192.0.0.192",
+        "168.63.129.16",
         "fd00:ec2::254",
+        "fd20:ce::254",
         "fd00:ec2::23",
     )
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
@@ -19,12 +20,15 @@ import idna
 
 from ._address import IPAddress
 from ._exceptions import InvalidTargetError
+from ._names import name_verdict
 
 __all__ = ["Host", "parse_host", "parse_ipv4"]
 
 # Code points the URL standard forbids in a domain, plus '%' left over after decoding.
 _FORBIDDEN = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
 _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+# Browsers also accept labels that start or end with '-' (sslip.io reads '--1' as ::1).
+_LOOSE_LABEL = re.compile(r"^[a-z0-9_-]{1,63}$")
 _HEX = re.compile(r"^0[xX][0-9a-fA-F]*$")
 # A label made of digits (or 0x...) anywhere: the host is probably an address in disguise.
 _NUMERIC_LABEL = re.compile(r"(?:^|[.\s\x00-\x1f])(?:0x[0-9a-f]*|\d+)(?:[.\s\x00-\x1f]|$)", re.I)
@@ -61,6 +65,21 @@ def _parse_number(part: str) -> int | None:
         return int(part, radix) if part.isascii() and part.isalnum() else None
     except ValueError:
         return None
+
+
+def _looks_numeric(text: str) -> bool:
+    """Whether ``text``, read with compatibility mapping (fullwidth and other dots and digits),
+    has a label made of a number: a host that fails to parse is then an address in disguise."""
+    return bool(_NUMERIC_LABEL.search(unicodedata.normalize("NFKC", text)))
+
+
+def _names_private_target(name: str) -> bool:
+    """Whether a name we refuse to parse would, read as browsers do, be refused anyway."""
+    labels = name.split(".")
+    if not all(_LOOSE_LABEL.match(label) for label in labels):
+        return False
+    verdict = name_verdict(name)
+    return verdict is not None and verdict.reason != "single_label_name"
 
 
 def _ends_in_number(text: str) -> bool:
@@ -129,7 +148,7 @@ def _to_ascii(decoded: str, raw: str) -> str:
         raise InvalidTargetError(
             f"Host {raw!r} contains characters no domain may contain; check the line.",
             reason="invalid_host",
-            suspicious="%" in raw or bool(_NUMERIC_LABEL.search(decoded)),
+            suspicious="%" in raw or _looks_numeric(decoded),
         ) from exc
     if mapped.isascii():
         return mapped.lower()
@@ -142,6 +161,7 @@ def _to_ascii(decoded: str, raw: str) -> str:
         raise InvalidTargetError(
             f"Host {raw!r} is not a valid internationalised domain name ({exc}).",
             reason="invalid_host",
+            suspicious=_looks_numeric(decoded),
         ) from exc
 
 
@@ -199,5 +219,6 @@ def parse_host(raw: str) -> Host:
             f"Host {raw!r} is not a valid domain name (labels of 1-63 letters, digits, '-', "
             "'_', 253 characters at most).",
             reason="invalid_host",
+            suspicious=_looks_numeric(name) or _names_private_target(name),
         )
     return Host(text=name, name=name)

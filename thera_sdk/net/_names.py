@@ -24,6 +24,8 @@ _PRIVATE_SUFFIXES = (
     "localhost",
     "local",
     "localdomain",
+    "localdomain4",  # /etc/hosts: localhost4.localdomain4, localhost6.localdomain6
+    "localdomain6",
     "internal",
     "intranet",
     "home.arpa",
@@ -31,16 +33,23 @@ _PRIVATE_SUFFIXES = (
     "invalid",
     "onion",
     "metadata.goog",
+    # Never delegated in the root zone; only resolvers inside a network answer for them.
+    "svc",  # Kubernetes services (kubernetes.default.svc)
+    "lan",
+    "home",
+    "corp",
 )
 _METADATA_NAMES = frozenset(
-    {"metadata", "metadata.google.internal", "metadata.goog", "instance-data", "metadata.azure"}
-)
+    {"metadata", "metadata.google.internal", "metadata.goog", "instance-data", "metadata.azure",
+     "metadata.tencentyun.com"}
+)  # fmt: skip
 # Wildcard DNS services that answer with the address spelled in the name.
-_ADDRESS_IN_NAME = ("nip.io", "sslip.io", "xip.io", "nip.direct", "traefik.me", "backname.io",
-                    "rbndr.us", "1u.ms")  # fmt: skip
+_ADDRESS_IN_NAME = ("nip.io", "sslip.io", "xip.io", "xip.name", "nip.direct", "traefik.me",
+                    "backname.io", "rbndr.us", "1u.ms", "rebind.it", "rebind.network")  # fmt: skip
 # Public names (and all their subdomains) that resolve to loopback.
 _LOOPBACK_NAMES = ("localtest.me", "lvh.me", "vcap.me", "localh.st", "localho.st", "local.gd",
-                   "fuf.me", "lacolhost.com", "spoofed.burpcollaborator.net")  # fmt: skip
+                   "fuf.me", "lacolhost.com", "localhost.direct",
+                   "spoofed.burpcollaborator.net")  # fmt: skip
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _DOTTED = re.compile(rf"(?<![\d]){_OCTET}(?:[.-]{_OCTET}){{3}}(?![\d])")
 _HEX8 = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}(?![0-9a-f])")

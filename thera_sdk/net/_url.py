@@ -4,16 +4,21 @@ Browsers and HTTP libraries disagree on odd URLs (``http://a\\@127.0.0.1/``, ``h
 ``http://user@host@evil/``). :func:`parse_url` reads them the browser way (backslashes are
 slashes, the last ``@`` ends the userinfo, tabs and newlines vanish) and rebuilds a plain URL
 with a canonical host and no userinfo, so what is checked and what httpx connects to are the same.
+A URL that other parsers would read as a different, non-public host (``http://a.com#@10.0.0.1/``)
+is refused as ``ambiguous_host``, since another component may read it that way.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
+from ._address import classify_address
 from ._exceptions import InvalidTargetError
 from ._host import Host, parse_host
+from ._names import name_verdict
 
 __all__ = ["DEFAULT_PORTS", "TargetURL", "parse_target", "parse_url"]
 
@@ -21,6 +26,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _STRIP = "".join(chr(c) for c in range(0x21))
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
+# Where a host ends for the parsers that read it after an '@' (RFC 3986 and looser ones).
+_HOST_END = re.compile(r"[:@/\\?#\s]")
+_AUTHORITY_END = re.compile(r"[/\\?#]")
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,44 @@ def _split_special(text: str) -> tuple[str, str]:
     return text[:cut].replace("\\", "/"), text[cut:]
 
 
+def _bare_ipv6(hostport: str) -> ipaddress.IPv6Address | None:
+    """The IPv6 address in an unbracketed ``::1`` or ``::1:8080``, if there is one."""
+    if hostport.count(":") < 2:
+        return None
+    head, _, tail = hostport.rpartition(":")
+    # "::1:8080" is both ::1 on port 8080 and ::1:8080: take the reading with a port first.
+    readings = (head, hostport) if tail.isdigit() else (hostport, head)
+    for text in readings:
+        try:
+            return ipaddress.IPv6Address(text)
+        except ValueError:
+            continue
+    return None
+
+
+def _is_refused(host: Host) -> bool:
+    # Single labels are left out: "user" in "user:pw@example.com" would read as one.
+    if host.address is not None:
+        return classify_address(host.address) is not None
+    assert host.name is not None
+    verdict = name_verdict(host.name)
+    return verdict is not None and verdict.reason != "single_label_name"
+
+
 def _parse_absolute(scheme: str, rest: str) -> TargetURL:
     rest = rest.lstrip("/")
     end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
     authority, remainder = rest[:end], rest[end:]
     hostport = authority.rpartition("@")[2]
+    bare = _bare_ipv6(hostport)
+    if bare is not None:
+        # A naive "split at the last colon" parser would connect to this address.
+        raise InvalidTargetError(
+            f"Host {hostport!r} is an IPv6 address without brackets; write it as [{bare}].",
+            reason="malformed_ip_literal",
+            suspicious=True,
+            address=bare,
+        )
     if hostport.startswith("["):
         close = hostport.find("]")
         cut = len(hostport) if close < 0 else close + 1
@@ -96,7 +137,7 @@ def _parse_absolute(scheme: str, rest: str) -> TargetURL:
             raise InvalidTargetError(
                 f"Port {port_text!r} is not a number from 0 to 65535.",
                 reason="invalid_port",
-                suspicious=host.is_address,
+                suspicious=_is_refused(host),
                 address=host.address,
             )
         port = int(port_text)
@@ -106,6 +147,48 @@ def _parse_absolute(scheme: str, rest: str) -> TargetURL:
     if not remainder.startswith("/"):
         remainder = "/" + remainder
     return TargetURL(scheme, host, port, remainder.replace(" ", "%20"))
+
+
+def _host_at_start(text: str) -> str:
+    if text.startswith("["):
+        return text[: text.find("]") + 1] if "]" in text else text
+    return _HOST_END.split(text, 1)[0]
+
+
+def _other_hosts(rest: str) -> list[str]:
+    """Hosts other URL parsers may read in ``rest`` (the text after ``scheme:``).
+
+    Browsers end the authority at ``\\``, ``?`` or ``#``; RFC 3986 parsers read on past a
+    backslash, looser ones past ``?`` and ``#`` too, some take the host after the first ``@``,
+    and some percent-decode first. So every host after an ``@`` up to the first ``/`` is one
+    that some parser connects to, in the text as written and percent-decoded.
+    """
+    start = rest.lstrip("/\\")
+    hosts: list[str] = []
+    for text in (start, unquote(start)):
+        region = text.split("/", 1)[0]
+        parts = region.split("@")
+        hosts += [_host_at_start(part) for part in (parts[1:] if len(parts) > 1 else parts)]
+        authority = _AUTHORITY_END.split(text, maxsplit=1)[0]
+        hosts.append(_host_at_start(authority.rpartition("@")[2]))
+    return [h for h in hosts if h]
+
+
+def _refuse_other_readings(rest: str, host: Host | None) -> None:
+    """Refuse a URL that other parsers read as a non-public host different from ``host``."""
+    for text in _other_hosts(rest):
+        try:
+            other = parse_host(text)
+        except InvalidTargetError:
+            continue
+        if other != host and _is_refused(other):
+            raise InvalidTargetError(
+                f"Other URL parsers read the host as {other.text!r}, which is not public; "
+                "write the URL without '@', '\\', '?' or '#' before its path.",
+                reason="ambiguous_host",
+                suspicious=True,
+                address=other.address,
+            )
 
 
 def _resolve(text: str, base: TargetURL) -> str:
@@ -137,6 +220,8 @@ def parse_url(text: str, base: TargetURL | str | None = None) -> TargetURL:
         text = _resolve(text, base if isinstance(base, TargetURL) else parse_url(base))
     match = _SCHEME.match(text)
     if not match:
+        if "://" in text:  # "0://127.0.0.1/": a scheme no parser accepts, a host some read
+            _refuse_other_readings(text.partition("://")[2], None)
         raise InvalidTargetError(
             f"{text!r} has no scheme; write http://{text} or https://{text}.",
             reason="invalid_url",
@@ -148,8 +233,16 @@ def parse_url(text: str, base: TargetURL | str | None = None) -> TargetURL:
             reason="unsupported_scheme",
             suspicious=True,
         )
-    path, tail = _split_special(text[match.end() :])
-    return _parse_absolute(scheme, path + tail)
+    rest = text[match.end() :]
+    path, tail = _split_special(rest)
+    try:
+        target = _parse_absolute(scheme, path + tail)
+    except InvalidTargetError as exc:
+        if not exc.suspicious:
+            _refuse_other_readings(rest, None)
+        raise
+    _refuse_other_readings(rest, target.host)
+    return target
 
 
 def parse_target(line: str) -> TargetURL:
