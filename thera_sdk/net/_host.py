@@ -10,6 +10,7 @@ judges).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -165,6 +166,7 @@ def _to_ascii(decoded: str, raw: str) -> str:
         ) from exc
 
 
+@functools.lru_cache(maxsize=8192)  # a check parses its host a dozen times; Host is frozen
 def parse_host(raw: str) -> Host:
     """Parse the host part of a URL into an address or a domain name.
 

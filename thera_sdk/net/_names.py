@@ -13,6 +13,7 @@ to every other name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import re
 
@@ -84,6 +85,7 @@ def embedded_addresses(name: str) -> list[IPAddress]:
     return found
 
 
+@functools.lru_cache(maxsize=8192)  # every hop of every check asks; the answer never changes
 def name_verdict(name: str) -> Verdict | None:
     """``None`` if ``name`` may be looked up in public DNS, else why it is refused.
 

@@ -182,12 +182,21 @@ class Resolver:
             return _Result("error", error=f"{type(answer).__name__}: {answer}")
         if answer.rcode() == dns.rcode.NXDOMAIN:
             return _Result("nxdomain", error="the name does not exist (NXDOMAIN)", ttl=60)
-        try:
-            chain = cast(dns.message.QueryMessage, answer).resolve_chaining()
-        except dns.exception.DNSException as exc:
-            return _Result("error", error=f"{type(exc).__name__}: {exc}")
-        cnames = tuple(str(rrset[0].target).rstrip(".") for rrset in chain.cnames)
-        rrset = chain.answer
+        section = answer.answer
+        if (
+            len(section) == 1
+            and section[0].rdtype == rdtype
+            and answer.question
+            and section[0].name == answer.question[0].name
+        ):
+            rrset, cnames = section[0], ()  # the common answer: no alias chain to follow
+        else:
+            try:
+                chain = cast(dns.message.QueryMessage, answer).resolve_chaining()
+            except dns.exception.DNSException as exc:
+                return _Result("error", error=f"{type(exc).__name__}: {exc}")
+            cnames = tuple(str(rrset[0].target).rstrip(".") for rrset in chain.cnames)
+            rrset = chain.answer
         if rrset is None:
             return _Result("ok", (), cnames, ttl=float(chain.minimum_ttl))
         if rdtype == dns.rdatatype.MX:

@@ -241,7 +241,8 @@ def parse_url(text: str, base: TargetURL | str | None = None) -> TargetURL:
         if not exc.suspicious:
             _refuse_other_readings(rest, None)
         raise
-    _refuse_other_readings(rest, target.host)
+    if any(c in rest for c in "@\\%"):  # without them, every parser reads the same host
+        _refuse_other_readings(rest, target.host)
     return target
 
 
