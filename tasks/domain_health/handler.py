@@ -16,7 +16,6 @@ written as ``skipped``. Network settings come from the environment (see
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import time
 from typing import Any
@@ -27,6 +26,7 @@ from tasks.domain_health._rows import to_table
 from tasks.domain_health._settings import config_from_env
 from tasks.domain_health.logic import check_domains
 from thera_sdk import Ports
+from thera_sdk._loop import run as run_async
 from thera_sdk._schemas import check
 from thera_sdk.storage import partition_prefix, write_parquet, write_partition
 
@@ -76,7 +76,7 @@ def handler(event: dict[str, Any], context: Any = None, *, ports: Ports | None =
         lines = list(event["domains"])
     else:
         lines = read_lines(ports.objects.get(ports.settings.data_bucket, event["source"]["key"]))
-    records = asyncio.run(check_domains(lines, config, deadline=_deadline(context)))
+    records = run_async(check_domains(lines, config, deadline=_deadline(context)))
     keys = _write(ports, event, to_table(records))
 
     flags = collections.Counter(flag for r in records for flag in r["flags"])

@@ -26,7 +26,6 @@ Returns counts and keys (``schemas/firecrawl_scrape_result.json``).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import time
@@ -35,6 +34,7 @@ from typing import Any
 from tasks._ports import default_ports
 from tasks.firecrawl_scrape import logic
 from thera_sdk import ConfigurationError, Ports, SecretNotFoundError
+from thera_sdk._loop import run as run_async
 from thera_sdk.match import validate_event
 from thera_sdk.scrape import DEFAULT_FIRECRAWL_URL, CreditBudget, NetworkSettings, Outcome
 
@@ -118,7 +118,7 @@ def handler(
         return await logic.scrape_direct(network, targets, deadline=deadline,
                                          concurrency=config.concurrency)
 
-    outcomes: list[Outcome] = [*invalid, *asyncio.run(scrape())]
+    outcomes: list[Outcome] = [*invalid, *run_async(scrape())]
     keys = logic.write_outputs(ports, config, backend, part, outcomes)
     for outcome in outcomes[len(invalid):]:
         if isinstance(outcome, logic.ScrapeFailure):

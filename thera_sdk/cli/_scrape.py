@@ -24,6 +24,7 @@ from typing import Any, TextIO
 import click
 
 from thera_sdk._exceptions import ConfigurationError, TheraError
+from thera_sdk._loop import run as run_async
 from thera_sdk.cli._network import network_options
 from thera_sdk.scrape import (
     DEFAULT_FIRECRAWL_URL,
@@ -250,7 +251,7 @@ def scrape(
         raise click.UsageError(str(exc)) from exc
     lines = list(_lines(file))
     try:
-        records = asyncio.run(_run(
+        records = run_async(_run(
             lines, network=network, backend=backend, concurrency=concurrency, timeout=timeout,
             credit_budget=credit_budget, as_json=as_json, with_markdown=with_markdown,
         ))

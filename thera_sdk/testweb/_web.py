@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
+from thera_sdk._loop import new_event_loop
+
 from ._certs import CertificateStore
 from ._dns import DnsServerProtocol, Zone
 from ._http import RequestRecord, Router, serve_connection
@@ -243,7 +245,7 @@ class TestWeb:
             refuser.close()
 
     def _run(self) -> None:
-        loop = asyncio.new_event_loop()
+        loop = new_event_loop()
         self._loop = loop
         try:
             loop.run_until_complete(self._serve())
