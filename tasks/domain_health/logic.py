@@ -17,7 +17,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,8 +49,10 @@ __all__ = [
     "HealthChecker",
     "Timeouts",
     "check_domains",
+    "unchecked",
 ]
 
+_OUT_OF_TIME = "not checked: the invocation ran out of time"
 USER_AGENT = "TheraHealthCheck/0.1 (startup discovery; domain health gate)"
 _log = logging.getLogger(__name__)
 
@@ -136,6 +138,19 @@ def _blank(line: str) -> dict[str, Any]:
         "checked_at": _now(),
         "elapsed_ms": 0.0,
     }
+
+
+def unchecked(line: str, status: str, error: str) -> dict[str, Any]:
+    """The record of a line that was not checked (``skipped``, ``error``) and why.
+
+    Examples
+    --------
+    >>> unchecked("a.test", "skipped", "out of time")["score"]
+    0
+    """
+    record = _blank(line)
+    record["status"], record["error"] = status, error
+    return record
 
 
 def _finish(record: dict[str, Any], flags: dict[str, Any], started: float) -> dict[str, Any]:
@@ -329,11 +344,12 @@ class HealthChecker:
         return _finish(record, flags, started)
 
     async def check_many(
-        self, lines: Iterable[str], *, deadline: float | None = None
+        self, lines: Iterable[str] | AsyncIterable[str], *, deadline: float | None = None
     ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
         """Check lines with at most ``concurrency`` at once; yields ``(index, record)`` in order.
 
-        Tasks are created as slots free up, so memory stays flat however long ``lines`` is.
+        ``lines`` may be an async iterable (a queue fed by another process, say). Tasks are
+        created as slots free up, so memory stays flat however long ``lines`` is.
         With a ``deadline`` (a ``time.monotonic()`` value), no check starts unless it can
         finish before it; the lines left get records with ``status`` ``skipped``.
 
@@ -354,13 +370,13 @@ class HealthChecker:
 
         budget = self.config.timeouts.domain
         try:
-            for index, line in enumerate(lines):
+            index = -1
+            async for line in _each(lines):
+                index += 1
                 await slots.acquire()
                 if deadline is not None and time.monotonic() + budget > deadline:
                     slots.release()
-                    record = _blank(line)
-                    record["status"] = "skipped"
-                    record["error"] = "not checked: the invocation ran out of time"
+                    record = unchecked(line, "skipped", _OUT_OF_TIME)
                     pending[index] = asyncio.create_task(_done(record))
                 else:
                     pending[index] = asyncio.create_task(run(line))
@@ -378,6 +394,15 @@ class HealthChecker:
 
 async def _done(record: dict[str, Any]) -> dict[str, Any]:
     return record
+
+
+async def _each(lines: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+    if isinstance(lines, AsyncIterable):
+        async for line in lines:
+            yield line
+    else:
+        for line in lines:
+            yield line
 
 
 async def check_domains(

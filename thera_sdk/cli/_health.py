@@ -3,7 +3,8 @@
 One domain or http(s) URL per line (blank lines and ``#`` comments are skipped). ``--json``
 prints one JSON object per line, in input order, as soon as it is known; otherwise a table is
 printed at the end. A line that is not a domain or URL gets ``"status": "invalid"`` and an
-``error`` saying why; the command carries on.
+``error`` saying why; the command carries on. A long list is checked over several processes
+(``--processes``; by default one per 200 lines, up to one per CPU), each with its own event loop.
 
 To check the loopback test web, start it with ``python -m thera_sdk.testweb --settings web.json``
 and pass ``--testweb web.json`` (or set ``THERA_TESTWEB``): its nameserver, test CA and address
@@ -12,15 +13,16 @@ map are used, and the SSRF rules stay on.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 import click
 
 from thera_sdk._exceptions import ConfigurationError
+from thera_sdk._loop import run
 from thera_sdk.cli._network import network_options
 
 __all__ = ["health_check"]
@@ -64,21 +66,35 @@ def _render_table(rows: list[tuple[int, dict[str, Any]]]) -> None:
     )
 
 
-async def _run(
-    lines: list[tuple[int, str]], config: Any, as_json: bool
-) -> list[tuple[int, dict[str, Any]]]:
+def _processes(wanted: int | None, lines: int) -> int:
+    """``--processes``, or one process per 200 lines up to one per core."""
+    if wanted is not None:
+        return wanted
+    return max(1, min(os.cpu_count() or 1, lines // 200))
+
+
+def _check(
+    lines: list[tuple[int, str]],
+    config: Any,
+    processes: int,
+    emit: Callable[[int, dict[str, Any]], None],
+) -> None:
+    """Call ``emit(line number, record)`` in input order as each record is known."""
+    texts = [text for _, text in lines]
+    if processes > 1:
+        from tasks.domain_health._processes import check_in_processes
+
+        for index, record in check_in_processes(texts, config, processes=processes):
+            emit(lines[index][0], record)
+        return
     from tasks.domain_health import HealthChecker
 
-    out: list[tuple[int, dict[str, Any]]] = []
-    async with HealthChecker(config) as checker:
-        async for index, record in checker.check_many(text for _, text in lines):
-            number = lines[index][0]
-            if as_json:
-                sys.stdout.write(json.dumps(dict(record, line=number), default=str) + "\n")
-                sys.stdout.flush()
-            else:
-                out.append((number, record))
-    return out
+    async def check_all() -> None:
+        async with HealthChecker(config) as checker:
+            async for index, record in checker.check_many(texts):
+                emit(lines[index][0], record)
+
+    run(check_all())
 
 
 @click.command("health-check")
@@ -90,6 +106,13 @@ async def _run(
     default=100,
     show_default=True,
     help="Domains checked at once.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to check in, each with its own event loop (default: one per 200 lines, "
+    "up to one per CPU).",
 )
 @click.option(
     "--timeout",
@@ -105,6 +128,7 @@ def health_check(
     as_json: bool,
     testweb: str | None,
     timeout: float | None,
+    processes: int | None,
 ) -> None:
     """Check the domains or URLs in FILE (one per line, '-' for stdin): DNS, HTTP, HTTPS, TLS
     and content, with a score from 0 to 100 and flags."""
@@ -127,6 +151,15 @@ def health_check(
     except ConfigurationError as exc:
         raise click.UsageError(str(exc)) from exc
     lines = list(_lines(file))
-    rows = asyncio.run(_run(lines, config, as_json))
+    rows: list[tuple[int, dict[str, Any]]] = []
+
+    def emit(number: int, record: dict[str, Any]) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(dict(record, line=number), default=str) + "\n")
+            sys.stdout.flush()
+        else:
+            rows.append((number, record))
+
+    _check(lines, config, _processes(processes, len(lines)), emit)
     if not as_json:
         _render_table(rows)

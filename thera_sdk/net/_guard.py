@@ -59,6 +59,7 @@ class NetworkPolicy:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "dial_map", MappingProxyType(dict(self.dial_map)))
         for (source, _), (host, _port) in self.dial_map.items():
             verdict = classify_address(source)
             if verdict is None or verdict.reason != "documentation":
@@ -71,6 +72,11 @@ class NetworkPolicy:
                     f"dial_map sends {source} to {host}, which is not a loopback address; the "
                     "map only exists to reach local test servers."
                 )
+
+
+    def __reduce__(self) -> tuple[type[NetworkPolicy], tuple[object, ...]]:
+        # A read-only map does not pickle; checking processes get the policy as plain values.
+        return NetworkPolicy, (self.allow_private_networks, self.allowed_ports, dict(self.dial_map))
 
 
 @dataclass(frozen=True)
