@@ -5,8 +5,13 @@ latency (50 ms by default), warms it up (certificates are issued on first use), 
 measurement in a fresh process so peak memory is that run's alone:
 
 - a sequential baseline (concurrency 1, on a small sample: it is slow by design);
-- full checks (DNS A/AAAA/MX + HTTP + HTTPS + TLS + content) at each concurrency;
+- one event loop (one process) at the middle concurrency;
+- full checks (DNS A/AAAA/MX + HTTP + HTTPS + TLS + content) at each concurrency, over
+  ``--processes`` checking processes (one per CPU by default), the concurrency shared out;
 - the same concurrency on a larger N, to show that memory stays flat as N grows.
+
+Each row also shows the CPU the checker used per check (all its processes) and, on Linux, the
+CPU the test web used per check: on a small machine they share the same cores.
 
 Usage::
 
@@ -19,7 +24,6 @@ Numbers depend on the machine: the test web shares the same cores as the checker
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
@@ -32,10 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _worker(settings_path: str, concurrency: int, count: int, offset: int) -> None:
+def _worker(settings_path: str, concurrency: int, count: int, offset: int, processes: int) -> None:
     """Run one measurement and print it as JSON (in its own process)."""
     sys.path.insert(0, str(ROOT))
     from tasks.domain_health import HealthChecker, build_config
+    from tasks.domain_health._processes import check_in_processes
+    from thera_sdk._loop import run
     from thera_sdk.testweb import TestWebSettings, default_sites
 
     settings = TestWebSettings.read(settings_path)
@@ -47,42 +53,68 @@ def _worker(settings_path: str, concurrency: int, count: int, offset: int) -> No
     # A check is complete when every step got an answer (a slow answer still counts).
     failed = {"dns_fail", "unreachable", "timeout", "tls_invalid", "http_only"}
 
-    async def main() -> tuple[float, int]:
-        complete = 0
+    def is_complete(record: dict) -> bool:
+        return record["status"] == "checked" and not failed & set(record["flags"])
+
+    async def one_loop() -> int:
         async with HealthChecker(config) as checker:
-            start = time.perf_counter()
-            async for _, record in checker.check_many(chosen):
-                complete += record["status"] == "checked" and not failed & set(record["flags"])
-            return time.perf_counter() - start, complete
+            return sum([is_complete(r) async for _, r in checker.check_many(chosen)])
 
     cpu = time.process_time()
-    seconds, complete = asyncio.run(main())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    start = time.perf_counter()
+    if processes > 1:  # worker start-up (imports) is part of the time
+        complete = sum(is_complete(r) for _, r in check_in_processes(chosen, config,
+                                                                     processes=processes))
+    else:
+        complete = run(one_loop())
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = time.process_time() - cpu + workers.ru_utime + workers.ru_stime
     print(
         json.dumps(
             {
                 "concurrency": concurrency,
+                "processes": processes,
                 "checks": count,
                 "seconds": seconds,
                 "rate": count / seconds,
                 "complete": complete,
-                "cpu_ms_per_check": (time.process_time() - cpu) * 1000 / count,
-                "peak_mb": peak,
+                "cpu_ms_per_check": cpu_s * 1000 / count,
+                "peak_mb": max(own.ru_maxrss, workers.ru_maxrss) / 1024,  # KiB on Linux
             }
         )
     )
 
 
-def _measure(settings_path: str, concurrency: int, count: int, offset: int = 0) -> dict:
+def _web_cpu_seconds(pid: int) -> float | None:
+    """CPU time the test web has used so far (Linux), to show its share of the cores."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(
+    web: subprocess.Popen, settings_path: str, concurrency: int, count: int, processes: int,
+    offset: int = 0,
+) -> dict:
+    before = _web_cpu_seconds(web.pid)
     out = subprocess.run(
         [sys.executable, __file__, "--worker", settings_path, str(concurrency), str(count),
-         str(offset)],
+         str(offset), str(processes)],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
     )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    after = _web_cpu_seconds(web.pid)
+    row["web_ms_per_check"] = (
+        None if before is None or after is None else (after - before) * 1000 / count
+    )
+    return row
 
 
 def _start_web(domains: int, latency: float, directory: str) -> tuple[subprocess.Popen, str]:
@@ -111,43 +143,55 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05, help="server latency, seconds")
     parser.add_argument("--concurrency", default="50,200,500", help="comma-separated levels")
     parser.add_argument("--sequential", type=int, default=40, help="checks in the baseline")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="checking processes (default: one per CPU)")  # fmt: skip
     args = parser.parse_args()
     levels = [int(x) for x in args.concurrency.split(",")]
+    middle = levels[1 % len(levels)]
 
     with tempfile.TemporaryDirectory(prefix="thera-bench-") as directory:
         web, settings_path = _start_web(args.domains * 2, args.latency, directory)
         try:
             print(f"warming up the test web ({args.domains * 2} sites, certificates)...",
                   flush=True)  # fmt: skip
-            _measure(settings_path, 200, args.domains * 2)
-            rows = [("sequential", _measure(settings_path, 1, args.sequential))]
+            _measure(web, settings_path, 200, args.domains * 2, args.processes)
+            rows = [("sequential", _measure(web, settings_path, 1, args.sequential, 1))]
+            rows.append(("one loop", _measure(web, settings_path, middle, args.domains, 1)))
             for level in levels:
-                rows.append(("concurrent", _measure(settings_path, level, args.domains)))
-            rows.append(("larger N", _measure(settings_path, levels[1 % len(levels)],
-                                              args.domains * 2)))  # fmt: skip
+                rows.append(("concurrent",
+                             _measure(web, settings_path, level, args.domains, args.processes)))
+            rows.append(("larger N", _measure(web, settings_path, middle, args.domains * 2,
+                                              args.processes)))  # fmt: skip
         finally:
             web.terminate()
             web.wait(30)
 
     print(f"\nfull checks (DNS A/AAAA/MX + HTTP + HTTPS + TLS + content), "
-          f"server latency {args.latency * 1000:.0f} ms, {os.cpu_count()} CPUs\n")  # fmt: skip
-    header = f"{'run':<11} {'conc':>5} {'N':>6} {'checks/s':>9} {'CPU ms/check':>13} " \
-             f"{'peak MB':>8} {'complete':>9}"  # fmt: skip
+          f"server latency {args.latency * 1000:.0f} ms, {os.cpu_count()} CPUs shared by the "
+          f"checker and the test web\n")  # fmt: skip
+    header = (
+        f"{'run':<11} {'conc':>5} {'procs':>5} {'N':>6} {'checks/s':>9} "
+        f"{'CPU ms/check':>13} {'web ms/check':>13} {'peak MB':>8} {'complete':>9}"
+    )
     print(header)
     print("-" * len(header))
     for name, row in rows:
+        web_ms = row["web_ms_per_check"]
         print(
-            f"{name:<11} {row['concurrency']:>5} {row['checks']:>6} {row['rate']:>9.0f} "
-            f"{row['cpu_ms_per_check']:>13.2f} {row['peak_mb']:>8.1f} "
+            f"{name:<11} {row['concurrency']:>5} {row['processes']:>5} {row['checks']:>6} "
+            f"{row['rate']:>9.0f} {row['cpu_ms_per_check']:>13.2f} "
+            f"{'-' if web_ms is None else f'{web_ms:.2f}':>13} {row['peak_mb']:>8.1f} "
             f"{row['complete'] / row['checks']:>9.0%}"
         )
     baseline = rows[0][1]["rate"]
     best = max(row["rate"] for _, row in rows[1:])
-    print(f"\nbest concurrent rate is {best / baseline:.0f}x the sequential baseline")
+    print(f"\nbest rate is {best / baseline:.0f}x the sequential baseline and "
+          f"{best / rows[1][1]['rate']:.2f}x one event loop; CPU ms/check counts the checker's "
+          f"processes, web ms/check the test web's")  # fmt: skip
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        _worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        _worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
     else:
         main()
