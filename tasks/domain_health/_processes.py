@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import signal
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -39,7 +40,12 @@ def _serve(
     config: CheckConfig, inbox: Connection, outbox: Connection, deadline: float | None
 ) -> None:
     """A worker process: check the lines that arrive on ``inbox``, send records to ``outbox``."""
-    run(_check_from(config, inbox, outbox, deadline))
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        run(_check_from(config, inbox, outbox, deadline))
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the parent has gone (interrupted or closed early): nobody to answer
     outbox.close()
 
 

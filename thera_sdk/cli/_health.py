@@ -13,6 +13,7 @@ map are used, and the SSRF rules stay on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -84,8 +85,10 @@ def _check(
     if processes > 1:
         from tasks.domain_health._processes import check_in_processes
 
-        for index, record in check_in_processes(texts, config, processes=processes):
-            emit(lines[index][0], record)
+        # closing(): an error in emit (a closed pipe, Ctrl-C) stops the workers at once
+        with contextlib.closing(check_in_processes(texts, config, processes=processes)) as found:
+            for index, record in found:
+                emit(lines[index][0], record)
         return
     from tasks.domain_health import HealthChecker
 
