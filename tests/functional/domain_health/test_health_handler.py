@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.domain_health import ROW_SCHEMA, handler
+from tasks.domain_health._rows import ROW_SCHEMA
+from tasks.domain_health.handler import handler
 from thera_sdk import Ports, Settings, ValidationError, build_ports
 from thera_sdk.local import LambdaContext
 from thera_sdk.storage import read_dataset, read_parquet

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.domain_health import ROW_SCHEMA, build_config, config_from_env, read_lines, to_table
+from tasks.domain_health import build_config, config_from_env
+from tasks.domain_health._rows import ROW_SCHEMA, to_table
+from tasks.domain_health.handler import read_lines
 from thera_sdk import ConfigurationError, ValidationError
 from thera_sdk._schemas import check
 from thera_sdk.testweb import TestWebSettings
