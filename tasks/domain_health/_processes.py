@@ -203,11 +203,13 @@ def check_in_processes(
     if processes < 1:
         raise ValueError(f"processes must be at least 1, got {processes}.")
     share = replace(config, concurrency=max(1, -(-config.concurrency // processes)))
-    workers = [_start(share, deadline) for _ in range(processes)]
-    feeder = _Feeder(lines, workers)
-    feeder.start()
+    workers: list[_Worker] = []
     index = 0
     try:
+        for _ in range(processes):
+            workers.append(_start(share, deadline))
+        feeder = _Feeder(lines, workers)
+        feeder.start()
         while True:
             worker = workers[index % processes]
             if worker.answers:
