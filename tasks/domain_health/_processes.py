@@ -7,8 +7,7 @@ got them, so the parent restores the input order without sorting and without hol
 the workers have finished ahead of a slow line.
 
 A worker that dies does not lose lines: every line it was sent and did not answer gets an
-``error`` record saying so (the gate checks it again on the next run), and the other workers
-carry on.
+``error`` record saying so, to be checked again, and the other workers carry on.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ __all__ = ["check_in_processes"]
 
 _LOST = (
     "not checked: its checking process stopped unexpectedly (exit code {code}); "
-    "it is checked again on the next run"
+    "check this line again"
 )
 
 
