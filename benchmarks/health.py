@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _worker(settings_path: str, concurrency: int, count: int, offset: int, processes: int) -> None:
+def _worker(settings_path: str, concurrency: int, count: int, processes: int) -> None:
     """Run one measurement and print it as JSON (in its own process)."""
     sys.path.insert(0, str(ROOT))
     from tasks.domain_health import HealthChecker, build_config
@@ -49,7 +49,7 @@ def _worker(settings_path: str, concurrency: int, count: int, offset: int, proce
     settings = TestWebSettings.read(settings_path)
     broken = {site.domain for site in default_sites()}
     domains = [d for d in settings.domains if d not in broken]
-    chosen = [domains[(offset + i) % len(domains)] for i in range(count)]
+    chosen = [domains[i % len(domains)] for i in range(count)]
     config = build_config(testweb=settings_path, concurrency=concurrency)
 
     # A check is complete when every step got an answer (a slow answer still counts).
@@ -115,13 +115,12 @@ def _measure(
 
 
 def _measure_once(
-    web: subprocess.Popen, settings_path: str, concurrency: int, count: int, processes: int,
-    offset: int = 0,
+    web: subprocess.Popen, settings_path: str, concurrency: int, count: int, processes: int
 ) -> dict:
     before = _web_cpu_seconds(web.pid)
     out = subprocess.run(
         [sys.executable, __file__, "--worker", settings_path, str(concurrency), str(count),
-         str(offset), str(processes)],
+         str(processes)],
         capture_output=True,
         text=True,
         check=True,
@@ -215,6 +214,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        _worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+        _worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     else:
         main()

@@ -197,8 +197,8 @@ class Resolver:
                 return _Result("error", error=f"{type(exc).__name__}: {exc}")
             cnames = tuple(str(rrset[0].target).rstrip(".") for rrset in chain.cnames)
             rrset = chain.answer
-        if rrset is None:
-            return _Result("ok", (), cnames, ttl=float(chain.minimum_ttl))
+            if rrset is None:  # NODATA: the name exists, without this type
+                return _Result("ok", (), cnames, ttl=float(chain.minimum_ttl))
         if rdtype == dns.rdatatype.MX:
             records = tuple(
                 f"{r.preference} {str(r.exchange).rstrip('.')}"
