@@ -62,13 +62,14 @@ def _worker(settings_path: str, concurrency: int, count: int, processes: int) ->
         async with HealthChecker(config) as checker:
             return sum([is_complete(r) async for _, r in checker.check_many(chosen)])
 
+    async def spread() -> int:
+        found = check_in_processes(chosen, config, processes=processes)
+        return sum([is_complete(r) async for _, r in found])
+
     cpu = time.process_time()
     start = time.perf_counter()
-    if processes > 1:  # worker start-up (imports) is part of the time
-        complete = sum(is_complete(r) for _, r in check_in_processes(chosen, config,
-                                                                     processes=processes))
-    else:
-        complete = run(one_loop())
+    # helper start-up (imports) is part of the time
+    complete = run(spread() if processes > 1 else one_loop())
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -1,13 +1,15 @@
 """Health checks spread over several processes, one event loop each, results in input order.
 
 One event loop saturates one core at a few hundred checks a second (TLS handshakes, DNS and
-HTTP parsing are CPU work), so a long list goes faster over a process per core. Lines are dealt
-round-robin: line ``i`` goes to worker ``i % n``, each worker answers its lines in the order it
-got them, so the parent restores the input order without sorting and without holding more than
-the workers have finished ahead of a slow line.
+HTTP parsing are CPU work), so a long list goes faster over a process per core. The calling
+process checks lines itself and starts ``processes - 1`` helpers. Lines are dealt as room
+frees up: each helper is kept a small window of lines ahead, and the caller's own checker
+takes the next line whenever one of its slots is free, so a helper held up by slow sites
+simply gets fewer lines. Records come back tagged with their index and are handed on in
+input order.
 
-A worker that dies does not lose lines: every line it was sent and did not answer gets an
-``error`` record saying so, to be checked again, and the other workers carry on.
+A helper that dies does not lose lines: every line it was sent and did not answer gets an
+``error`` record saying so, to be checked again, and the others carry on.
 """
 
 from __future__ import annotations
@@ -15,16 +17,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import multiprocessing.connection
 import signal
-import threading
-from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tasks.domain_health.logic import CheckConfig, HealthChecker, unchecked
+from tasks.domain_health.logic import CheckConfig, HealthChecker, InOrder, unchecked
 from thera_sdk._loop import run
 
 __all__ = ["check_in_processes"]
@@ -33,12 +32,18 @@ _LOST = (
     "not checked: its checking process stopped unexpectedly (exit code {code}); "
     "check this line again"
 )
+# Lines (and their bytes) sent to a helper and not answered yet: enough to keep it busy
+# between two top-ups, little enough that a write to its pipe never blocks (64 KiB).
+_WINDOW_PER_SLOT = 2
+_WINDOW_BYTES = 32 * 1024
+
+Record = dict[str, Any]
 
 
 def _serve(
     config: CheckConfig, inbox: Connection, outbox: Connection, deadline: float | None
 ) -> None:
-    """A worker process: check the lines that arrive on ``inbox``, send records to ``outbox``."""
+    """A helper process: check the lines that arrive on ``inbox``, send records to ``outbox``."""
     # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -51,36 +56,38 @@ def _serve(
 async def _check_from(
     config: CheckConfig, inbox: Connection, outbox: Connection, deadline: float | None
 ) -> None:
+    def answer(index: int, record: Record) -> None:
+        outbox.send((index, record))
+
     async with HealthChecker(config) as checker:
-        async for _, record in checker.check_many(_received(inbox, 2 * config.concurrency),
-                                                  deadline=deadline):  # fmt: skip
-            outbox.send(record)
+        await checker.check_each(
+            _received(inbox, _WINDOW_PER_SLOT * config.concurrency), answer, deadline=deadline
+        )
     outbox.send(None)
 
 
-async def _received(inbox: Connection, limit: int) -> AsyncIterator[str]:
-    """The lines arriving on ``inbox``, read by the event loop (no thread), ``limit`` ahead.
+async def _received(inbox: Connection, limit: int) -> AsyncIterator[tuple[int, str]]:
+    """The ``(index, line)`` pairs arriving on ``inbox``, read by the event loop (no thread).
 
-    The parent writes each short line in one write, so once ``poll()`` says data is there,
-    ``recv()`` does not block. Reading pauses while ``limit`` lines wait, which pushes back
-    on the parent through the pipe.
+    The parent writes each short message in one write, so once ``poll()`` says data is there,
+    ``recv()`` does not block. Reading pauses while ``limit`` lines wait.
     """
     loop = asyncio.get_running_loop()
     fd = inbox.fileno()
-    waiting: deque[str] = deque()
+    waiting: list[tuple[int, str]] = []
     arrived = asyncio.Event()
     state = {"ended": False, "paused": False}
 
     def on_readable() -> None:
         while len(waiting) < limit and inbox.poll():
             try:
-                line = inbox.recv()
+                item = inbox.recv()
             except (EOFError, OSError):
-                line = None
-            if line is None:
+                item = None
+            if item is None:
                 state["ended"] = True
                 break
-            waiting.append(line)
+            waiting.append(item)
         if state["ended"] or len(waiting) >= limit:
             loop.remove_reader(fd)
             state["paused"] = not state["ended"]
@@ -89,35 +96,64 @@ async def _received(inbox: Connection, limit: int) -> AsyncIterator[str]:
     loop.add_reader(fd, on_readable)
     try:
         while True:
-            while waiting:
-                yield waiting.popleft()
-                if state["paused"] and len(waiting) < limit // 2:
+            if waiting:
+                batch = waiting[:]
+                waiting.clear()
+                if state["paused"]:
                     state["paused"] = False
                     loop.add_reader(fd, on_readable)
-            if state["ended"]:
+                for item in batch:
+                    yield item
+            elif state["ended"]:
                 return
-            arrived.clear()
-            await arrived.wait()
+            else:
+                arrived.clear()
+                await arrived.wait()
     finally:
         loop.remove_reader(fd)
 
 
 @dataclass(eq=False)
-class _Worker:
+class _Helper:
     process: Any
     inbox: Connection
     outbox: Connection
-    sent: deque[str] = field(default_factory=deque)  # lines dealt and not yet answered
-    answers: deque[dict[str, Any]] = field(default_factory=deque)
+    sent: dict[int, str] = field(default_factory=dict)  # dealt and not yet answered
+    sent_bytes: int = 0
     broken: bool = False  # its inbox is closed: deal it no more lines
     finished: bool = False  # its outbox is done: no more answers will come
 
-    def lost(self) -> dict[str, Any]:
+    def has_room(self, window: int) -> bool:
+        return (
+            not (self.broken or self.finished)
+            and len(self.sent) < window
+            and self.sent_bytes < _WINDOW_BYTES
+        )
+
+    def send(self, index: int, line: str) -> None:
+        self.sent[index] = line  # before sending: an answer always finds its line
+        self.sent_bytes += len(line)
+        try:
+            self.inbox.send((index, line))
+        except OSError:  # it is gone; its lines get "lost" records when its outbox ends
+            self.broken = True
+
+    def answered(self, index: int) -> None:
+        self.sent_bytes -= len(self.sent.pop(index))
+
+    def end(self) -> None:
+        with contextlib.suppress(OSError):
+            self.inbox.send(None)
+
+    def lost(self) -> Iterator[tuple[int, Record]]:
+        """A record for each line it will never answer (it stopped)."""
         code = self.process.exitcode
-        return unchecked(self.sent.popleft(), "error", _LOST.format(code=code))
+        for index, line in self.sent.items():
+            yield index, unchecked(line, "error", _LOST.format(code=code))
+        self.sent.clear()
 
 
-def _start(config: CheckConfig, deadline: float | None) -> _Worker:
+def _start(config: CheckConfig, deadline: float | None) -> _Helper:
     context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
     inbox_reader, inbox = context.Pipe(duplex=False)
     outbox, outbox_writer = context.Pipe(duplex=False)
@@ -130,105 +166,135 @@ def _start(config: CheckConfig, deadline: float | None) -> _Worker:
     process.start()
     inbox_reader.close()
     outbox_writer.close()
-    return _Worker(process, inbox, outbox)
+    return _Helper(process, inbox, outbox)
 
 
-class _Feeder(threading.Thread):
-    """Deals the lines round-robin (a thread: a full pipe blocks until its worker reads)."""
+class _Dealer:
+    """Hands out the input lines: helpers are topped up to their window, the rest is ours."""
 
-    def __init__(self, lines: Iterable[str], workers: list[_Worker]) -> None:
-        super().__init__(name="health-feeder", daemon=True)
-        self.lines, self.workers = lines, workers
-        self.done = threading.Event()
-        self.error: BaseException | None = None
+    def __init__(self, lines: Iterable[str], helpers: list[_Helper], window: int) -> None:
+        self._lines = enumerate(lines)
+        self.helpers, self.window = helpers, window
+        self.ended = False
+        self.error: Exception | None = None
 
-    def run(self) -> None:
-        workers = self.workers
+    def _take(self) -> tuple[int, str] | None:
+        if self.ended:
+            return None
         try:
-            for index, line in enumerate(self.lines):
-                worker = workers[index % len(workers)]
-                worker.sent.append(line)  # before sending: an answer always finds its line
-                if not worker.broken:
-                    try:
-                        worker.inbox.send(line)
-                    except OSError:  # the worker is gone; its lines get "lost" records
-                        worker.broken = True
-        except BaseException as exc:  # reading the input failed: the caller re-raises it
+            return next(self._lines)
+        except StopIteration:
+            pass
+        except Exception as exc:  # reading the input failed: raised once the rest is out
             self.error = exc
-        finally:
-            for worker in workers:
-                with contextlib.suppress(OSError):
-                    worker.inbox.send(None)
-            self.done.set()
+        self.ended = True
+        for helper in self.helpers:
+            helper.end()
+        return None
+
+    def top_up(self) -> None:
+        for helper in self.helpers:
+            while helper.has_room(self.window):
+                item = self._take()
+                if item is None:
+                    return
+                helper.send(*item)
+
+    async def ours(self) -> AsyncIterator[tuple[int, str]]:
+        """The lines this process checks: asked for when one of its slots is free."""
+        while True:
+            self.top_up()
+            item = self._take()
+            if item is None:
+                return
+            yield item
 
 
-def _receive(workers: list[_Worker], timeout: float) -> None:
-    """Wait up to ``timeout`` for messages from the running workers and file them."""
-    running = {worker.outbox: worker for worker in workers if not worker.finished}
-    for conn in multiprocessing.connection.wait(list(running), timeout=timeout):
-        worker = running[conn]  # type: ignore[index]
-        try:
-            message = conn.recv()  # type: ignore[union-attr]
-        except (EOFError, OSError):  # died: every answer it sent has been read by now
-            worker.finished = True
-            worker.process.join(5)
-            continue
-        if message is None:
-            worker.finished = True
-        else:
-            worker.answers.append(message)
+def _listen(helper: _Helper, reorder: InOrder, dealer: _Dealer) -> Callable[[], None]:
+    """The callback that reads ``helper``'s answers when its outbox is readable."""
+
+    def on_readable() -> None:
+        while not helper.finished and helper.outbox.poll():
+            try:
+                message = helper.outbox.recv()
+            except (EOFError, OSError):  # it died: every answer it sent has been read
+                helper.finished = True
+                helper.process.join(5)
+                for index, record in helper.lost():
+                    reorder.put(index, record)
+                break
+            if message is None:
+                helper.finished = True
+                break
+            index, record = message
+            helper.answered(index)
+            reorder.put(index, record)
+        if helper.finished:
+            asyncio.get_running_loop().remove_reader(helper.outbox.fileno())
+            reorder.wake()
+        dealer.top_up()
+
+    return on_readable
 
 
-def check_in_processes(
+async def check_in_processes(
     lines: Iterable[str],
     config: CheckConfig,
     *,
     processes: int,
     deadline: float | None = None,
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Check ``lines`` over ``processes`` worker processes; yields ``(index, record)`` in order.
+) -> AsyncIterator[tuple[int, Record]]:
+    """Check ``lines`` here and in ``processes - 1`` helper processes; yields
+    ``(index, record)`` in input order.
 
-    ``config.concurrency`` is shared out between the workers; ``deadline`` is as for
-    :meth:`HealthChecker.check_many`. Workers start with the first ``next()`` and stop when
+    ``config.concurrency`` is shared out between the processes; ``deadline`` is as for
+    :meth:`HealthChecker.check_each`. Helpers start with the first ``anext()`` and stop when
     the iterator is exhausted or closed. An error raised while reading ``lines`` is raised
     here once the lines read before it have been yielded.
 
     Examples
     --------
-    >>> for index, record in check_in_processes(["a.test"], config, processes=2):
+    >>> async for index, record in check_in_processes(["a.test"], config, processes=2):
     ...     print(index, record["status"])  # doctest: +SKIP
     0 checked
     """
     if processes < 1:
         raise ValueError(f"processes must be at least 1, got {processes}.")
     share = replace(config, concurrency=max(1, -(-config.concurrency // processes)))
-    workers: list[_Worker] = []
-    index = 0
+    loop = asyncio.get_running_loop()
+    helpers: list[_Helper] = []
+    checking: asyncio.Task[None] | None = None
+    reorder = InOrder()
     try:
-        for _ in range(processes):
-            workers.append(_start(share, deadline))
-        feeder = _Feeder(lines, workers)
-        feeder.start()
-        while True:
-            worker = workers[index % processes]
-            if worker.answers:
-                worker.sent.popleft()
-                yield index, worker.answers.popleft()
-            elif worker.finished and worker.sent:  # it stopped before answering
-                yield index, worker.lost()
-            elif worker.finished and feeder.done.is_set():
-                break  # dealt round-robin: this worker has no line ``index``, so none is left
-            else:
-                _receive(workers, 0.05 if worker.finished else 1.0)
-                continue
-            index += 1
-        if feeder.error is not None:
-            raise feeder.error
+        for _ in range(processes - 1):
+            helpers.append(_start(share, deadline))
+        dealer = _Dealer(lines, helpers, _WINDOW_PER_SLOT * share.concurrency)
+        for helper in helpers:
+            loop.add_reader(helper.outbox.fileno(), _listen(helper, reorder, dealer))
+        async with HealthChecker(share) as checker:
+            checking = asyncio.create_task(
+                checker.check_each(dealer.ours(), reorder.put, deadline=deadline)
+            )
+            checking.add_done_callback(reorder.wake)
+
+            def finished() -> bool:
+                return checking.done() and all(helper.finished for helper in helpers)
+
+            async for item in reorder.drain(finished):
+                yield item
+            checking.result()
+        if dealer.error is not None:
+            raise dealer.error
+        reorder.check_complete()
     finally:
-        for worker in workers:
-            if worker.process.is_alive():
-                worker.process.terminate()
-        for worker in workers:
-            worker.process.join(10)
-            worker.inbox.close()
-            worker.outbox.close()
+        if checking is not None and not checking.done():
+            checking.cancel()
+            await asyncio.gather(checking, return_exceptions=True)
+        for helper in helpers:
+            loop.remove_reader(helper.outbox.fileno())
+            if helper.process.is_alive():
+                helper.process.terminate()
+        for helper in helpers:
+            helper.process.join(10)
+            helper.inbox.close()
+            helper.outbox.close()

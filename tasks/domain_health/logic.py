@@ -17,9 +17,9 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -52,6 +52,7 @@ __all__ = [
     "unchecked",
 ]
 
+K = TypeVar("K")
 _OUT_OF_TIME = "not checked: the invocation ran out of time"
 USER_AGENT = "TheraHealthCheck/0.1 (startup discovery; domain health gate)"
 _log = logging.getLogger(__name__)
@@ -343,66 +344,139 @@ class HealthChecker:
             flags = {}
         return _finish(record, flags, started)
 
+    async def check_each(
+        self,
+        lines: AsyncIterator[tuple[K, str]],
+        done: Callable[[K, dict[str, Any]], None],
+        *,
+        deadline: float | None = None,
+    ) -> None:
+        """Check ``(key, line)`` pairs, at most ``concurrency`` at once, calling
+        ``done(key, record)`` as each check ends (in the order they end).
+
+        A pair is taken from ``lines`` only when a slot is free, so whoever feeds ``lines``
+        decides late what this checker gets, and memory stays flat however many lines come.
+        With a ``deadline`` (a ``time.monotonic()`` value), no check starts unless it can
+        finish before it; those lines get records with ``status`` ``skipped``. An error
+        raised by ``lines`` is raised once the checks already started have ended; an error
+        raised by ``done`` stops everything and is raised at once.
+
+        Examples
+        --------
+        >>> async def pairs():
+        ...     yield "first", "a.test"
+        >>> await checker.check_each(pairs(), lambda key, record: print(key))  # doctest: +SKIP
+        first
+        """
+        slots = asyncio.Semaphore(self.config.concurrency)
+        budget = self.config.timeouts.domain
+        failure: BaseException | None = None
+
+        async def one(key: K, line: str) -> None:
+            try:
+                record = await self.check(line)
+            finally:
+                slots.release()
+            done(key, record)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                while True:
+                    await slots.acquire()
+                    try:
+                        key, line = await anext(lines)
+                    except StopAsyncIteration:
+                        break
+                    except Exception as exc:  # reading the input failed: finish what runs
+                        failure = exc
+                        break
+                    if deadline is not None and time.monotonic() + budget > deadline:
+                        slots.release()
+                        done(key, unchecked(line, "skipped", _OUT_OF_TIME))
+                    else:
+                        group.create_task(one(key, line))
+        except BaseExceptionGroup as group_error:  # ``done`` failed (a closed output, say)
+            raise group_error.exceptions[0] from None
+        if failure is not None:
+            raise failure
+
     async def check_many(
         self, lines: Iterable[str] | AsyncIterable[str], *, deadline: float | None = None
     ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
         """Check lines with at most ``concurrency`` at once; yields ``(index, record)`` in order.
 
         ``lines`` may be an async iterable (a queue fed by another process, say). Tasks are
-        created as slots free up, so memory stays flat however long ``lines`` is.
-        With a ``deadline`` (a ``time.monotonic()`` value), no check starts unless it can
-        finish before it; the lines left get records with ``status`` ``skipped``.
+        created as slots free up, so memory stays flat however long ``lines`` is. ``deadline``
+        is as for :meth:`check_each`; an error raised while reading ``lines`` is raised here
+        once the lines read before it have been yielded.
 
         Examples
         --------
         >>> async for index, record in checker.check_many(["a.test", "b.test"]):  # doctest: +SKIP
         ...     print(index, record["score"])
         """
-        slots = asyncio.Semaphore(self.config.concurrency)
-        pending: dict[int, asyncio.Task[dict[str, Any]]] = {}
-        next_index = 0
-
-        async def run(line: str) -> dict[str, Any]:
-            try:
-                return await self.check(line)
-            finally:
-                slots.release()
-
-        budget = self.config.timeouts.domain
+        reorder = InOrder()
+        checking = asyncio.create_task(
+            self.check_each(_numbered(lines), reorder.put, deadline=deadline)
+        )
+        checking.add_done_callback(reorder.wake)
         try:
-            index = -1
-            async for line in _each(lines):
-                index += 1
-                await slots.acquire()
-                if deadline is not None and time.monotonic() + budget > deadline:
-                    slots.release()
-                    record = unchecked(line, "skipped", _OUT_OF_TIME)
-                    pending[index] = asyncio.create_task(_done(record))
-                else:
-                    pending[index] = asyncio.create_task(run(line))
-                while next_index in pending and pending[next_index].done():
-                    yield next_index, pending.pop(next_index).result()
-                    next_index += 1
-            while next_index in pending:
-                yield next_index, await pending.pop(next_index)
-                next_index += 1
+            async for item in reorder.drain(checking.done):
+                yield item
+            checking.result()  # an input error, after the lines read before it
+            reorder.check_complete()
         finally:
-            for task in pending.values():
-                task.cancel()
-            await asyncio.gather(*pending.values(), return_exceptions=True)
+            if not checking.done():
+                checking.cancel()
+                await asyncio.gather(checking, return_exceptions=True)
 
 
-async def _done(record: dict[str, Any]) -> dict[str, Any]:
-    return record
+class InOrder:
+    """Records that end in any order, handed on in index order (``0, 1, 2...``)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, dict[str, Any]] = {}
+        self.next = 0
+        self._arrived = asyncio.Event()
+
+    def put(self, index: int, record: dict[str, Any]) -> None:
+        """File the record of line ``index``."""
+        self.waiting[index] = record
+        self._arrived.set()
+
+    def wake(self, *_: object) -> None:
+        """Make :meth:`drain` look again (something it waits for may have changed)."""
+        self._arrived.set()
+
+    def check_complete(self) -> None:
+        """Raise if a record is still held back by a line that got none (a bug, never a
+        silent loss)."""
+        if self.waiting:
+            raise RuntimeError(f"Line {self.next} got no record; please report it.")
+
+    async def drain(
+        self, finished: Callable[[], bool]
+    ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+        """Yield records in order as they come, until ``finished()`` says no more will."""
+        while True:
+            while self.next in self.waiting:
+                yield self.next, self.waiting.pop(self.next)
+                self.next += 1
+            if finished():
+                return
+            self._arrived.clear()
+            await self._arrived.wait()
 
 
-async def _each(lines: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+async def _numbered(lines: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[tuple[int, str]]:
+    index = 0
     if isinstance(lines, AsyncIterable):
         async for line in lines:
-            yield line
+            yield index, line
+            index += 1
     else:
-        for line in lines:
-            yield line
+        for index, line in enumerate(lines):
+            yield index, line
 
 
 async def check_domains(

@@ -13,7 +13,6 @@ map are used, and the SSRF rules stay on.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -81,21 +80,18 @@ def _check(
     emit: Callable[[int, dict[str, Any]], None],
 ) -> None:
     """Call ``emit(line number, record)`` in input order as each record is known."""
-    texts = [text for _, text in lines]
-    if processes > 1:
-        from tasks.domain_health._processes import check_in_processes
+    from tasks.domain_health._processes import check_in_processes
 
-        # closing(): an error in emit (a closed pipe, Ctrl-C) stops the workers at once
-        with contextlib.closing(check_in_processes(texts, config, processes=processes)) as found:
-            for index, record in found:
-                emit(lines[index][0], record)
-        return
-    from tasks.domain_health import HealthChecker
+    texts = [text for _, text in lines]
 
     async def check_all() -> None:
-        async with HealthChecker(config) as checker:
-            async for index, record in checker.check_many(texts):
+        # An error in emit (a closed pipe, Ctrl-C) closes the generator: helpers stop at once.
+        found = check_in_processes(texts, config, processes=processes)
+        try:
+            async for index, record in found:
                 emit(lines[index][0], record)
+        finally:
+            await found.aclose()
 
     run(check_all())
 

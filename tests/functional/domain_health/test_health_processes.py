@@ -8,9 +8,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -30,6 +31,13 @@ LINES = [
 ]
 
 
+def _spread(lines: Iterable[str], config: CheckConfig, **options: Any) -> list[tuple[int, dict]]:
+    async def collect() -> list[tuple[int, dict]]:
+        return [item async for item in check_in_processes(lines, config, **options)]
+
+    return run(collect())
+
+
 def _essence(record: dict) -> tuple:
     return record["input"], record["status"], record["score"], tuple(record["flags"])
 
@@ -40,7 +48,7 @@ def test_two_processes_give_the_records_of_one_loop_in_input_order(
     # GIVEN every broken case of the test web, an invalid line and a refused one
     one_loop = run(check_domains(LINES, config))
     # WHEN the same lines are checked over two processes
-    indexed = list(check_in_processes(LINES, config, processes=2))
+    indexed = _spread(LINES, config, processes=2)
     # THEN every line comes back once, in input order, with the same verdict
     assert [index for index, _ in indexed] == list(range(len(LINES)))
     assert [_essence(r) for _, r in indexed] == [_essence(r) for r in one_loop]
@@ -52,7 +60,7 @@ def test_the_production_rules_reach_the_workers() -> None:
     config = build_config(nameservers=["127.0.0.1:9"])
     lines = ["http://127.0.0.1/", "bad line", "http://169.254.169.254/latest/meta-data/"]
     # WHEN they are checked over two processes
-    records = [record for _, record in check_in_processes(lines, config, processes=2)]
+    records = [record for _, record in _spread(lines, config, processes=2)]
     # THEN the workers refuse the private targets just as one loop would
     assert [r["flags"] for r in records] == [["blocked_private_address"], [],
                                              ["blocked_private_address"]]  # fmt: skip
@@ -60,9 +68,9 @@ def test_the_production_rules_reach_the_workers() -> None:
 
 
 def test_more_processes_than_lines(config: CheckConfig) -> None:
-    indexed = list(check_in_processes(["nxdomain.test"], config, processes=3))
+    indexed = _spread(["nxdomain.test"], config, processes=3)
     assert [(i, r["flags"]) for i, r in indexed] == [(0, ["dns_fail"])]
-    assert list(check_in_processes([], config, processes=2)) == []
+    assert _spread([], config, processes=2) == []
 
 
 def _kill_a_worker() -> threading.Thread:
@@ -84,22 +92,23 @@ def _kill_a_worker() -> threading.Thread:
     return thread
 
 
-def test_a_worker_that_dies_loses_no_line(settings_file: Path) -> None:
-    # GIVEN a web so slow (3 s a response) that no check finishes before a worker is killed
+def test_a_helper_that_dies_loses_no_line(settings_file: Path) -> None:
+    # GIVEN a web so slow (3 s a response) that no check finishes before a helper is killed,
+    # and three processes checking one line at a time each (each helper is dealt 2 lines)
     with TestWeb(latency=3.0) as slow_web:
         path = slow_web.settings().write(settings_file.parent / "slow.json")
         config = replace(
-            build_config(testweb=str(path)),
+            build_config(testweb=str(path), concurrency=3),
             timeouts=Timeouts(dns=1.0, connect=2.0, read=6.0, chain=8.0, domain=9.0),
         )
         killer = _kill_a_worker()
-        indexed = list(check_in_processes(["healthy.test"] * 6, config, processes=2))
+        indexed = _spread(["healthy.test"] * 6, config, processes=3)
         killer.join()
-    # THEN every line has a record, in order: the survivor's lines are checked, and each
-    # line of the killed worker says why it was not
+    # THEN every line has a record, in order: the killed helper's two lines say why they
+    # were not checked, and every other line is checked by this process or the other helper
     assert [index for index, _ in indexed] == list(range(6))
     lost = {i for i, r in indexed if r["status"] == "error"}
-    assert lost in ({0, 2, 4}, {1, 3, 5})
+    assert lost in ({0, 1}, {2, 3})
     survived = [r for i, r in indexed if i not in lost]
     assert all(r["status"] == "checked" and r["flags"] == ["slow_response"] for r in survived)
     assert all("stopped unexpectedly (exit code -9)" in indexed[i][1]["error"] for i in lost)
@@ -111,23 +120,26 @@ def test_an_input_error_is_raised_after_the_lines_read_before_it(config: CheckCo
         raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
 
     got: list[int] = []
-    with pytest.raises(UnicodeDecodeError):
-        for index, _ in check_in_processes(lines(), config, processes=2):
+
+    async def collect() -> None:
+        async for index, _ in check_in_processes(lines(), config, processes=2):
             got.append(index)
+
+    with pytest.raises(UnicodeDecodeError):
+        run(collect())
     assert got == [0, 1, 2]
 
 
 def test_the_deadline_reaches_the_workers(config: CheckConfig) -> None:
     # The domain budget is 4 s: with one second left, no check may start.
     deadline = time.monotonic() + 1.0
-    indexed = list(check_in_processes(["healthy.test"] * 4, config, processes=2,
-                                      deadline=deadline))  # fmt: skip
+    indexed = _spread(["healthy.test"] * 4, config, processes=2, deadline=deadline)
     assert [r["status"] for _, r in indexed] == ["skipped"] * 4
 
 
 def test_processes_must_be_positive(config: CheckConfig) -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        list(check_in_processes(["a.test"], config, processes=0))
+        _spread(["a.test"], config, processes=0)
 
 
 def test_cli_processes_option_keeps_lines_and_order(tmp_path: Path, settings_file: Path) -> None:
