@@ -14,11 +14,11 @@ import asyncio
 import datetime as dt
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from cryptography import x509
 
 from thera_sdk.net import (
     PIN_EXTENSION,
@@ -169,7 +169,7 @@ async def fetch_chain(
     transport: SafeTransport,
     start: TargetURL,
     *,
-    headers: dict[str, str],
+    headers: Sequence[tuple[bytes, bytes]],
     timeout: dict[str, float],
     max_redirects: int,
     max_body_bytes: int,
@@ -183,7 +183,7 @@ async def fetch_chain(
     Examples
     --------
     >>> result = await fetch_chain(transport, parse_url("http://healthy.test/"),
-    ...                            headers={}, timeout={"connect": 5, "read": 5, "write": 5,
+    ...                            headers=(), timeout={"connect": 5, "read": 5, "write": 5,
     ...                            "pool": 5}, max_redirects=10, max_body_bytes=2**19,
     ...                            stop_at="https://healthy.test/")  # doctest: +SKIP
     >>> result.upgraded_to_https, [h.status for h in result.hops]  # doctest: +SKIP
@@ -203,9 +203,8 @@ async def fetch_chain(
         hop = Hop(url.url)
         result.hops.append(hop)
         hop_start = time.perf_counter()
-        request = httpx.Request("GET", url.url, headers=headers, extensions={"timeout": timeout})
         try:
-            response = await transport.handle_async_request(request)
+            response = await transport.get(url, headers=headers, timeout=timeout)
         except BlockedAddressError as exc:
             hop.error = str(exc)
             result.blocked.append(exc.evidence())
@@ -299,6 +298,8 @@ async def inspect_certificate(guard: Guard, url: TargetURL, timeout: float) -> d
         protocol = ssl_object.version()
     finally:
         writer.transport.abort()  # nothing to say to this server; skip the TLS goodbye
+    from cryptography import x509  # only for invalid certificates: spare every process its import
+
     cert = x509.load_der_x509_certificate(der)
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value

@@ -191,11 +191,11 @@ class HealthChecker:
         self.guard: Guard = self.transport.guard
         t = config.timeouts
         self._timeout = {"connect": t.connect, "read": t.read, "write": t.read, "pool": t.chain}
-        self._headers = {
-            "User-Agent": config.user_agent,
-            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "gzip, deflate",
-        }
+        self._headers = (
+            (b"User-Agent", config.user_agent.encode("ascii", "replace")),
+            (b"Accept", b"text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"),
+            (b"Accept-Encoding", b"gzip, deflate"),
+        )
 
     async def __aenter__(self) -> HealthChecker:
         return self

@@ -17,7 +17,15 @@ import datetime as dt
 import ssl
 import sys
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +44,7 @@ except ImportError:
 from ._guard import Guard, NetworkPolicy, Pin
 from ._resolver import Resolver
 from ._stream import AsyncioBackend
+from ._url import TargetURL
 
 __all__ = [
     "PIN_EXTENSION",
@@ -278,6 +287,7 @@ class SafeTransport(httpx.AsyncBaseTransport):
         self._own_resolver = resolver is None  # closed with the transport
         self.guard = Guard(resolver or Resolver(), policy)
         self._ssl_context = ssl_context or make_ssl_context()
+        self._ssl_context.set_alpn_protocols(["http/1.1"])  # as httpcore sets on each connect
         self._backend = _PinnedBackend()
         self._limits = limits
         self._max_pools = limits.max_keepalive_connections
@@ -312,12 +322,24 @@ class SafeTransport(httpx.AsyncBaseTransport):
                 del self._pools[key]
                 await pool.aclose()
 
+    async def _connect(self, origin: httpcore.Origin, request: httpcore.Request) -> Any:
+        """A connection of its own to ``origin`` (the pinned address), TLS done if https."""
+        timeout = request.extensions.get("timeout", {}).get("connect")
+        host = origin.host.decode("ascii")
+        stream = await self._backend.connect_tcp(host, origin.port, timeout=timeout)
+        if origin.scheme == b"https":
+            server_name = request.extensions.get("sni_hostname") or host
+            stream = await stream.start_tls(self._ssl_context, server_name, timeout)
+        return stream
+
     async def _send(
         self, core_request: httpcore.Request, origin: httpcore.Origin
     ) -> tuple[httpcore.Response, Callable[[], Awaitable[None]] | None]:
         if self._max_pools == 0:
-            connection = httpcore.AsyncHTTPConnection(
-                origin, ssl_context=self._ssl_context, network_backend=self._backend
+            # One request per connection: httpcore's connection wrapper (a lock and a pool
+            # slot) would only add cost, so the HTTP/1.1 connection is made directly.
+            connection = httpcore.AsyncHTTP11Connection(
+                origin, await self._connect(origin, core_request)
             )
             try:
                 return await connection.handle_async_request(core_request), connection.aclose
@@ -327,6 +349,25 @@ class SafeTransport(httpx.AsyncBaseTransport):
         key = (origin.scheme, origin.host, origin.port)
         response = await self._pool(key).handle_async_request(core_request)
         return response, self._evict
+
+    async def _respond(
+        self, pin: Pin, core_request: httpcore.Request, request: httpx.Request | None
+    ) -> httpx.Response:
+        token = _PIN.set(pin)
+        try:
+            with _mapped(request):
+                response, on_close = await self._send(core_request, core_request.url.origin)
+        finally:
+            _PIN.reset(token)
+        extensions = dict(response.extensions)
+        extensions[PIN_EXTENSION] = pin
+        extensions[TLS_EXTENSION] = _tls_info(extensions)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream, on_close),
+            extensions=extensions,
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         pin = await self.guard.pin(request.url, request=request)
@@ -341,21 +382,43 @@ class SafeTransport(httpx.AsyncBaseTransport):
             content=request.stream,  # type: ignore[arg-type]
             extensions=request.extensions,
         )
-        token = _PIN.set(pin)
-        try:
-            with _mapped(request):
-                response, on_close = await self._send(core_request, core_url.origin)
-        finally:
-            _PIN.reset(token)
-        extensions = dict(response.extensions)
-        extensions[PIN_EXTENSION] = pin
-        extensions[TLS_EXTENSION] = _tls_info(extensions)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream, on_close),
-            extensions=extensions,
+        return await self._respond(pin, core_request, request)
+
+    async def get(
+        self,
+        url: TargetURL,
+        *,
+        headers: Sequence[tuple[bytes, bytes]] = (),
+        timeout: Mapping[str, float] | None = None,
+    ) -> httpx.Response:
+        """``GET url`` (a parsed :class:`TargetURL`), checked and pinned as every request is.
+
+        The same as sending an ``httpx.Request`` through this transport, without parsing the
+        URL again: for a health check that fetches each site once, that parse is a good part
+        of the cost of a request.
+
+        Examples
+        --------
+        >>> response = await transport.get(parse_url("https://acme.test/"))  # doctest: +SKIP
+        >>> response.status_code  # doctest: +SKIP
+        200
+        """
+        pin = await self.guard.pin(url)
+        target = url.target
+        raw_target = target.encode("ascii") if target.isascii() else httpx.URL(url.url).raw_path
+        authority = url.host.text if url.port is None else f"{url.host.text}:{url.port}"
+        core_request = httpcore.Request(
+            method=b"GET",
+            url=httpcore.URL(
+                scheme=url.scheme.encode("ascii"),
+                host=pin.host.encode("ascii"),
+                port=url.port,
+                target=raw_target,
+            ),
+            headers=[(b"Host", authority.encode("ascii")), *headers],
+            extensions={"timeout": dict(timeout or {})},
         )
+        return await self._respond(pin, core_request, None)
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()
