@@ -10,6 +10,7 @@ they lead to.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -146,6 +147,7 @@ def _classify_v4(ip: ipaddress.IPv4Address) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # every hop to a site asks again about the same addresses
 def classify_address(address: str | IPAddress) -> Verdict | None:
     """``None`` if ``address`` is public unicast, else the :class:`Verdict` that refuses it.
 

@@ -124,10 +124,10 @@ class DnsClient:
     def _send(
         self, endpoint: _Endpoint, qname: dns.name.Name, rdtype: dns.rdatatype.RdataType
     ) -> tuple[dns.message.Message, asyncio.Future[dns.message.Message]]:
-        query = dns.message.make_query(qname, rdtype)
-        query.id = secrets.randbelow(65536)
-        while query.id in endpoint.pending:
-            query.id = secrets.randbelow(65536)
+        query_id = secrets.randbelow(65536)
+        while query_id in endpoint.pending:
+            query_id = secrets.randbelow(65536)
+        query = dns.message.make_query(qname, rdtype, id=query_id)
         future: asyncio.Future[dns.message.Message] = asyncio.get_running_loop().create_future()
         endpoint.pending[query.id] = (future, query)
         endpoint.sent += 1

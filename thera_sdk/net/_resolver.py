@@ -9,6 +9,7 @@ list: a single label never turns into ``intranet.corp.example``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import time
 from collections import OrderedDict
@@ -83,6 +84,11 @@ class DnsLookup:
     def addresses(self) -> tuple[str, ...]:
         """IPv4 addresses first, then IPv6."""
         return self.a + self.aaaa
+
+    @functools.cached_property
+    def ip_addresses(self) -> tuple[IPAddress, ...]:
+        """:attr:`addresses` as address objects (parsed once: every hop to a site asks)."""
+        return tuple(ipaddress.ip_address(a) for a in self.addresses)
 
 
 @dataclass
@@ -292,4 +298,4 @@ class Resolver:
                 name=name,
                 kind=lookup.status,
             )
-        return [ipaddress.ip_address(a) for a in lookup.addresses]
+        return list(lookup.ip_addresses)
