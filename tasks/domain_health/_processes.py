@@ -17,7 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import multiprocessing.context
 import signal
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -153,8 +156,21 @@ class _Helper:
         self.sent.clear()
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe, ``spawn`` elsewhere.
+
+    A forked helper starts with everything already imported (a spawned one spends about 0.3 s
+    of CPU importing httpx, dnspython and the rest). Forking is safe on Linux in a process with
+    no other thread; helpers are started before this process opens any socket. Elsewhere
+    (macOS, or with threads running) a fresh interpreter is spawned.
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _start(config: CheckConfig, deadline: float | None) -> _Helper:
-    context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
+    context = _context()
     inbox_reader, inbox = context.Pipe(duplex=False)
     outbox, outbox_writer = context.Pipe(duplex=False)
     process = context.Process(

@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -159,4 +161,25 @@ def test_cli_processes_option_keeps_lines_and_order(tmp_path: Path, settings_fil
         outputs.append([json.loads(line) for line in result.stdout.splitlines()])
     one, two = outputs
     assert [r["line"] for r in two] == list(range(2, len(LINES) + 2))
+    assert [_essence(r) for r in two] == [_essence(r) for r in one]
+
+
+def test_a_command_with_no_threads_forks_its_helpers(tmp_path: Path, settings_file: Path) -> None:
+    # GIVEN the command in a process of its own (no test web thread): on Linux its helper
+    # is forked, not spawned
+    path = tmp_path / "domains.txt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    args = ["health-check", str(path), "--testweb", str(settings_file), "--json", "--timeout", "4"]
+    command = [sys.executable, "-c", "from thera_sdk.cli import main; main()", *args]
+    # WHEN it checks the lines in one process and in two
+    outputs = []
+    for processes in ("1", "2"):
+        done = subprocess.run(
+            [*command, "--processes", processes], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append([json.loads(line) for line in done.stdout.splitlines()])
+    # THEN both give every line once, in order, with the same verdicts
+    one, two = outputs
+    assert [r["line"] for r in two] == list(range(1, len(LINES) + 1))
     assert [_essence(r) for r in two] == [_essence(r) for r in one]
