@@ -66,7 +66,6 @@ _HIDDEN = re.compile(
     r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
 )
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 
 
@@ -107,7 +106,7 @@ def _decode(body: bytes, content_type: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    return " ".join(html.unescape(text).split())  # runs of whitespace to one space, stripped
 
 
 def analyse_content(
