@@ -156,13 +156,20 @@ class _Stream(httpcore.AsyncNetworkStream):
         protocol = self._protocol
         loop = asyncio.get_running_loop()
         try:
-            protocol.transport = await loop.start_tls(
-                protocol.transport,
-                protocol,
-                ssl_context,
-                server_hostname=server_hostname,
-                ssl_handshake_timeout=timeout,
-            )
+            if protocol.readable() or protocol.error or protocol.transport.is_closing():
+                # Closed (or talking) before the handshake: there is nothing to wrap.
+                raise ConnectionResetError("the server closed the connection before TLS began")
+            async with asyncio.timeout(timeout):  # start_tls's own timer misses some closes
+                transport = await loop.start_tls(
+                    protocol.transport,
+                    protocol,
+                    ssl_context,
+                    server_hostname=server_hostname,
+                    ssl_handshake_timeout=timeout,
+                )
+            if transport is None or transport.get_extra_info("ssl_object") is None:
+                raise ConnectionResetError("the connection closed during the TLS handshake")
+            protocol.transport = transport
         except TimeoutError as exc:
             protocol.transport.abort()
             raise httpcore.ConnectTimeout(f"TLS handshake took longer than {timeout} s") from exc
