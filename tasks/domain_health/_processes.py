@@ -18,15 +18,23 @@ import asyncio
 import contextlib
 import multiprocessing
 import multiprocessing.context
+import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tasks.domain_health.logic import CheckConfig, HealthChecker, InOrder, unchecked
+from tasks.domain_health.logic import (
+    WAITING_PER_SLOT,
+    CheckConfig,
+    HealthChecker,
+    InOrder,
+    unchecked,
+)
 from thera_sdk._loop import run
 
 __all__ = ["check_in_processes"]
@@ -36,19 +44,32 @@ _LOST = (
     "check this line again"
 )
 # Lines (and their bytes) sent to a helper and not answered yet: enough to keep it busy
-# between two top-ups, little enough that a write to its pipe never blocks (64 KiB).
+# between two top-ups, little enough that a write to its pipe never blocks (64 KiB). A line
+# too long for that is checked in this process.
 _WINDOW_PER_SLOT = 2
 _WINDOW_BYTES = 32 * 1024
+_MESSAGE_OVERHEAD = 64  # pickle and length header, generously
+_LONG_LINE = _WINDOW_BYTES // 4
 
 Record = dict[str, Any]
 
 
 def _serve(
-    config: CheckConfig, inbox: Connection, outbox: Connection, deadline: float | None
+    config: CheckConfig,
+    inbox: Connection,
+    outbox: Connection,
+    deadline: float | None,
+    inherited: list[Connection],
 ) -> None:
-    """A helper process: check the lines that arrive on ``inbox``, send records to ``outbox``."""
+    """A helper process: check the lines that arrive on ``inbox``, send records to ``outbox``.
+
+    ``inherited`` are the parent's ends of the pipes, copied into a forked helper: closed at
+    once, so that the parent's death reads as the end of the input here.
+    """
     # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for connection in inherited:
+        connection.close()
     try:
         run(_check_from(config, inbox, outbox, deadline))
     except (BrokenPipeError, ConnectionResetError):
@@ -135,14 +156,14 @@ class _Helper:
 
     def send(self, index: int, line: str) -> None:
         self.sent[index] = line  # before sending: an answer always finds its line
-        self.sent_bytes += len(line)
+        self.sent_bytes += _size(line)
         try:
             self.inbox.send((index, line))
         except OSError:  # it is gone; its lines get "lost" records when its outbox ends
             self.broken = True
 
     def answered(self, index: int) -> None:
-        self.sent_bytes -= len(self.sent.pop(index))
+        self.sent_bytes -= _size(self.sent.pop(index))
 
     def end(self) -> None:
         with contextlib.suppress(OSError):
@@ -156,6 +177,19 @@ class _Helper:
         self.sent.clear()
 
 
+def _size(line: str) -> int:
+    """What sending ``line`` puts in the pipe, at most."""
+    return len(line.encode("utf-8", "surrogatepass")) + _MESSAGE_OVERHEAD
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, native threads included (Linux)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """``fork`` where it is safe, ``spawn`` elsewhere.
 
@@ -164,18 +198,20 @@ def _context() -> multiprocessing.context.BaseContext:
     no other thread; helpers are started before this process opens any socket. Elsewhere
     (macOS, or with threads running) a fresh interpreter is spawned.
     """
-    if sys.platform == "linux" and threading.active_count() == 1:
+    if sys.platform == "linux" and _single_threaded():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-def _start(config: CheckConfig, deadline: float | None) -> _Helper:
+def _start(config: CheckConfig, deadline: float | None, others: list[_Helper]) -> _Helper:
     context = _context()
     inbox_reader, inbox = context.Pipe(duplex=False)
     outbox, outbox_writer = context.Pipe(duplex=False)
+    forked = context.get_start_method() == "fork"
+    inherited = [end for h in others for end in (h.inbox, h.outbox)] + [inbox, outbox]
     process = context.Process(
         target=_serve,
-        args=(config, inbox_reader, outbox_writer, deadline),
+        args=(config, inbox_reader, outbox_writer, deadline, inherited if forked else []),
         name="thera-health-check",
         daemon=True,
     )
@@ -186,11 +222,18 @@ def _start(config: CheckConfig, deadline: float | None) -> _Helper:
 
 
 class _Dealer:
-    """Hands out the input lines: helpers are topped up to their window, the rest is ours."""
+    """Hands out the input lines: helpers are topped up to their window, the rest is ours.
 
-    def __init__(self, lines: Iterable[str], helpers: list[_Helper], window: int) -> None:
+    No line is dealt while ``reorder`` holds its limit of records (a slow line or a slow
+    reader downstream), so memory stays bounded.
+    """
+
+    def __init__(
+        self, lines: Iterable[str], helpers: list[_Helper], window: int, reorder: InOrder
+    ) -> None:
         self._lines = enumerate(lines)
-        self.helpers, self.window = helpers, window
+        self.helpers, self.window, self.reorder = helpers, window, reorder
+        self._held: deque[tuple[int, str]] = deque()  # too long to send: checked here
         self.ended = False
         self.error: Exception | None = None
 
@@ -210,17 +253,21 @@ class _Dealer:
 
     def top_up(self) -> None:
         for helper in self.helpers:
-            while helper.has_room(self.window):
+            while helper.has_room(self.window) and self.reorder.has_room() and not self._held:
                 item = self._take()
                 if item is None:
                     return
-                helper.send(*item)
+                if _size(item[1]) > _LONG_LINE:
+                    self._held.append(item)
+                else:
+                    helper.send(*item)
 
     async def ours(self) -> AsyncIterator[tuple[int, str]]:
         """The lines this process checks: asked for when one of its slots is free."""
         while True:
+            await self.reorder.room()
             self.top_up()
-            item = self._take()
+            item = self._held.popleft() if self._held else self._take()
             if item is None:
                 return
             yield item
@@ -235,7 +282,7 @@ def _listen(helper: _Helper, reorder: InOrder, dealer: _Dealer) -> Callable[[], 
                 message = helper.outbox.recv()
             except (EOFError, OSError):  # it died: every answer it sent has been read
                 helper.finished = True
-                helper.process.join(5)
+                helper.process.join(1)  # for its exit code; it has closed its end
                 for index, record in helper.lost():
                     reorder.put(index, record)
                 break
@@ -279,12 +326,11 @@ async def check_in_processes(
     share = replace(config, concurrency=max(1, -(-config.concurrency // processes)))
     loop = asyncio.get_running_loop()
     helpers: list[_Helper] = []
-    checking: asyncio.Task[None] | None = None
-    reorder = InOrder()
+    reorder = InOrder(limit=WAITING_PER_SLOT * config.concurrency)
     try:
         for _ in range(processes - 1):
-            helpers.append(_start(share, deadline))
-        dealer = _Dealer(lines, helpers, _WINDOW_PER_SLOT * share.concurrency)
+            helpers.append(_start(share, deadline, helpers))
+        dealer = _Dealer(lines, helpers, _WINDOW_PER_SLOT * share.concurrency, reorder)
         for helper in helpers:
             loop.add_reader(helper.outbox.fileno(), _listen(helper, reorder, dealer))
         async with HealthChecker(share) as checker:
@@ -296,18 +342,22 @@ async def check_in_processes(
             def finished() -> bool:
                 return checking.done() and all(helper.finished for helper in helpers)
 
-            async for item in reorder.drain(finished):
-                yield item
-            checking.result()
+            try:
+                async for item in reorder.drain(finished):
+                    yield item
+                checking.result()
+            finally:  # before the checker closes: no check may outlive its sockets
+                if not checking.done():
+                    checking.cancel()
+                    await asyncio.gather(checking, return_exceptions=True)
         if dealer.error is not None:
             raise dealer.error
         reorder.check_complete()
     finally:
-        if checking is not None and not checking.done():
-            checking.cancel()
-            await asyncio.gather(checking, return_exceptions=True)
         for helper in helpers:
             loop.remove_reader(helper.outbox.fileno())
+            if helper.finished:
+                helper.process.join(1)  # it said it is done: let it exit on its own
             if helper.process.is_alive():
                 helper.process.terminate()
         for helper in helpers:

@@ -53,6 +53,9 @@ __all__ = [
 ]
 
 K = TypeVar("K")
+# Finished records that may wait for an earlier, slower line (or a slow reader), per slot of
+# concurrency: past that, no new line starts until they are handed on.
+WAITING_PER_SLOT = 50
 _OUT_OF_TIME = "not checked: the invocation ran out of time"
 USER_AGENT = "TheraHealthCheck/0.1 (startup discovery; domain health gate)"
 _log = logging.getLogger(__name__)
@@ -406,18 +409,19 @@ class HealthChecker:
         """Check lines with at most ``concurrency`` at once; yields ``(index, record)`` in order.
 
         ``lines`` may be an async iterable (a queue fed by another process, say). Tasks are
-        created as slots free up, so memory stays flat however long ``lines`` is. ``deadline``
-        is as for :meth:`check_each`; an error raised while reading ``lines`` is raised here
-        once the lines read before it have been yielded.
+        created as slots free up, and no line starts while ``WAITING_PER_SLOT`` records per
+        slot wait for an earlier line or for the reader, so memory stays bounded however long
+        ``lines`` is. ``deadline`` is as for :meth:`check_each`; an error raised while reading
+        ``lines`` is raised here once the lines read before it have been yielded.
 
         Examples
         --------
         >>> async for index, record in checker.check_many(["a.test", "b.test"]):  # doctest: +SKIP
         ...     print(index, record["score"])
         """
-        reorder = InOrder()
+        reorder = InOrder(limit=WAITING_PER_SLOT * self.config.concurrency)
         checking = asyncio.create_task(
-            self.check_each(_numbered(lines), reorder.put, deadline=deadline)
+            self.check_each(_numbered(lines, reorder), reorder.put, deadline=deadline)
         )
         checking.add_done_callback(reorder.wake)
         try:
@@ -432,12 +436,27 @@ class HealthChecker:
 
 
 class InOrder:
-    """Records that end in any order, handed on in index order (``0, 1, 2...``)."""
+    """Records that end in any order, handed on in index order (``0, 1, 2...``).
 
-    def __init__(self) -> None:
+    With a ``limit``, :meth:`room` waits while that many records are held back.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
         self.waiting: dict[int, dict[str, Any]] = {}
         self.next = 0
+        self.limit = limit
         self._arrived = asyncio.Event()
+        self._room = asyncio.Event()
+
+    def has_room(self) -> bool:
+        """Whether fewer than ``limit`` records are held back."""
+        return self.limit is None or len(self.waiting) < self.limit
+
+    async def room(self) -> None:
+        """Wait until :meth:`has_room`."""
+        while not self.has_room():
+            self._room.clear()
+            await self._room.wait()
 
     def put(self, index: int, record: dict[str, Any]) -> None:
         """File the record of line ``index``."""
@@ -462,20 +481,25 @@ class InOrder:
             while self.next in self.waiting:
                 yield self.next, self.waiting.pop(self.next)
                 self.next += 1
+                self._room.set()
             if finished():
                 return
             self._arrived.clear()
             await self._arrived.wait()
 
 
-async def _numbered(lines: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[tuple[int, str]]:
+async def _numbered(
+    lines: Iterable[str] | AsyncIterable[str], reorder: InOrder
+) -> AsyncIterator[tuple[int, str]]:
     index = 0
     if isinstance(lines, AsyncIterable):
         async for line in lines:
+            await reorder.room()
             yield index, line
             index += 1
     else:
         for index, line in enumerate(lines):
+            await reorder.room()
             yield index, line
 
 

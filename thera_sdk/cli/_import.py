@@ -16,7 +16,6 @@ import click
 from rich.console import Console
 
 from thera_sdk import TheraError, build_ports
-from thera_sdk.sources import read_companies
 
 LATEST_IMPORT = "imports/latest"
 _console = Console(stderr=True)
@@ -28,6 +27,8 @@ _console = Console(stderr=True)
 def import_(file: Path, as_json: bool) -> None:
     """Check FILE (CSV or JSONL in the import format) and stage it for the next daily run."""
     try:
+        from thera_sdk.sources import read_companies  # pyarrow: only for this command
+
         result = read_companies(file)
     except TheraError as exc:
         click.echo(f"error: {exc}", err=True)

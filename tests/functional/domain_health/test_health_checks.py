@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from tasks.domain_health import CheckConfig, HealthChecker, check_domains
+from tasks.domain_health.logic import WAITING_PER_SLOT
 from thera_sdk.testweb import TestWeb
 
 EXPECTED = {
@@ -206,6 +208,32 @@ def test_one_slow_domain_does_not_hold_up_the_batch(config: CheckConfig) -> None
     assert len(finished) == len(lines)
     assert finished[-1] < 3.0  # the healthy ones ran beside the slow one
     assert most_tasks <= 2 + 3  # two checks (and their two chains), plus the main task
+
+
+def test_checks_wait_for_a_slow_reader(config: CheckConfig) -> None:
+    # GIVEN lines judged without the network (invalid), one check at a time
+    taken = 0
+
+    async def lines() -> AsyncIterator[str]:
+        nonlocal taken
+        for _ in range(1000):
+            taken += 1
+            yield "bad line"
+
+    async def main() -> tuple[int, int, int]:
+        read = 0
+        async with HealthChecker(replace(config, concurrency=1)) as checker:
+            async for _index, _record in checker.check_many(lines()):
+                read += 1
+                if read == 5:
+                    await asyncio.sleep(0.5)  # WHEN the reader stops for a while
+                    ahead = taken - read
+            return read, ahead, taken
+
+    read, ahead, taken = asyncio.run(main())
+    # THEN checks ran ahead by at most WAITING_PER_SLOT records, and every line came out
+    assert read == taken == 1000
+    assert WAITING_PER_SLOT <= ahead <= WAITING_PER_SLOT + 3
 
 
 def test_deadline_skips_what_cannot_finish(config: CheckConfig) -> None:

@@ -183,3 +183,47 @@ def test_a_command_with_no_threads_forks_its_helpers(tmp_path: Path, settings_fi
     one, two = outputs
     assert [r["line"] for r in two] == list(range(1, len(LINES) + 1))
     assert [_essence(r) for r in two] == [_essence(r) for r in one]
+
+
+def test_a_line_too_long_for_the_pipe_is_checked_here_in_its_place(config: CheckConfig) -> None:
+    long_line = "http://" + "a" * 40_000 + ".test/"
+    lines = ["nxdomain.test", long_line, "bad line", "nxdomain.test"]
+    indexed = _spread(lines, config, processes=2)
+    assert [i for i, _ in indexed] == [0, 1, 2, 3]
+    assert [r["input"] for _, r in indexed] == lines
+    assert indexed[1][1]["status"] == "invalid"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_forked_helper_whose_parent_dies_exits(tmp_path: Path) -> None:
+    # GIVEN the command checking slow sites over two processes, in a process of its own
+    with TestWeb(latency=2.0) as slow_web:
+        settings = slow_web.settings().write(tmp_path / "slow.json")
+        path = tmp_path / "domains.txt"
+        path.write_text("healthy.test\n" * 400, encoding="utf-8")
+        command = [sys.executable, "-c", "from thera_sdk.cli import main; main()",
+                   "health-check", str(path), "--testweb", str(settings), "--json",
+                   "--timeout", "4", "--processes", "2"]  # fmt: skip
+        parent = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            helpers: list[str] = []
+            deadline = time.monotonic() + 30
+            while not helpers and time.monotonic() < deadline:
+                time.sleep(0.1)
+                found = subprocess.run(["pgrep", "-P", str(parent.pid)],
+                                       capture_output=True, text=True)  # fmt: skip
+                helpers = found.stdout.split()
+            assert helpers, "no helper process started"
+            # forked, not spawned: the command starts no thread before it deals lines
+            cmdline = Path(f"/proc/{helpers[0]}/cmdline").read_bytes().split(b"\0")
+            assert b"spawn_main" not in b" ".join(cmdline)
+            # WHEN the parent is killed outright (no clean-up of its own)
+            parent.kill()
+            parent.wait(10)
+            # THEN its helper sees the end of its input and exits once its checks end
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and Path(f"/proc/{helpers[0]}").exists():
+                time.sleep(0.2)
+            assert not Path(f"/proc/{helpers[0]}").exists(), "the helper outlived its parent"
+        finally:
+            parent.kill()
