@@ -20,7 +20,8 @@ Usage::
     python benchmarks/health.py                       # N=2000, latency 50 ms, 50/200/500
     python benchmarks/health.py --domains 4000 --concurrency 50,200,500 --latency 0.05
 
-Numbers depend on the machine: the test web shares the same cores as the checker.
+Numbers depend on the machine: the test web shares the same cores as the checker, and a
+shared machine's speed drifts, so the time of a fixed Python loop is printed before and after.
 """
 
 from __future__ import annotations
@@ -135,6 +136,22 @@ def _measure_once(
     return row
 
 
+def _calibrate() -> float:
+    """Milliseconds of a fixed pure-Python loop (best of 3): how fast this machine is now.
+
+    A shared machine's speed drifts by a quarter within an hour; compare rates from runs whose
+    calibration is alike.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
 def _start_web(domains: int, latency: float, directory: str) -> tuple[subprocess.Popen, str]:
     settings_path = os.path.join(directory, "web.json")
     process = subprocess.Popen(
@@ -169,6 +186,7 @@ def main() -> None:
     levels = [int(x) for x in args.concurrency.split(",")]
     middle = levels[1 % len(levels)]
 
+    calibration = [_calibrate()]
     with tempfile.TemporaryDirectory(prefix="thera-bench-") as directory:
         web, settings_path = _start_web(args.domains * 2, args.latency, directory)
         try:
@@ -188,6 +206,7 @@ def main() -> None:
         finally:
             web.terminate()
             web.wait(30)
+    calibration.append(_calibrate())
 
     print(f"\nfull checks (DNS A/AAAA/MX + HTTP + HTTPS + TLS + content), "
           f"server latency {args.latency * 1000:.0f} ms, {os.cpu_count()} CPUs shared by the "
@@ -211,6 +230,8 @@ def main() -> None:
     print(f"\nbest rate is {best / baseline:.0f}x the sequential baseline and "
           f"{best / rows[1][1]['rate']:.2f}x one event loop; CPU ms/check counts the checker's "
           f"processes, web ms/check the test web's")  # fmt: skip
+    print(f"machine speed: a fixed Python loop took {calibration[0]:.0f} ms before the runs and "
+          f"{calibration[1]:.0f} ms after (lower is faster)")  # fmt: skip
 
 
 if __name__ == "__main__":
