@@ -84,52 +84,42 @@ async def _check_from(
         outbox.send((index, record))
 
     async with HealthChecker(config) as checker:
-        await checker.check_each(
-            _received(inbox, _WINDOW_PER_SLOT * config.concurrency), answer, deadline=deadline
-        )
+        await checker.check_each(_received(inbox), answer, deadline=deadline)
     outbox.send(None)
 
 
-async def _received(inbox: Connection, limit: int) -> AsyncIterator[tuple[int, str]]:
+async def _received(inbox: Connection) -> AsyncIterator[tuple[int, str]]:
     """The ``(index, line)`` pairs arriving on ``inbox``, read by the event loop (no thread).
 
     The parent writes each short message in one write, so once ``poll()`` says data is there,
-    ``recv()`` does not block. Reading pauses while ``limit`` lines wait.
+    ``recv()`` does not block; and it never has more than a window of lines out here, so all
+    that arrives can be read at once.
     """
     loop = asyncio.get_running_loop()
     fd = inbox.fileno()
-    waiting: list[tuple[int, str]] = []
+    waiting: deque[tuple[int, str]] = deque()
     arrived = asyncio.Event()
-    state = {"ended": False, "paused": False}
+    ended = False
 
     def on_readable() -> None:
-        while len(waiting) < limit and inbox.poll():
+        nonlocal ended
+        while not ended and inbox.poll():
             try:
                 item = inbox.recv()
             except (EOFError, OSError):
                 item = None
             if item is None:
-                state["ended"] = True
-                break
-            waiting.append(item)
-        if state["ended"] or len(waiting) >= limit:
-            loop.remove_reader(fd)
-            state["paused"] = not state["ended"]
+                ended = True
+                loop.remove_reader(fd)
+            else:
+                waiting.append(item)
         arrived.set()
 
     loop.add_reader(fd, on_readable)
     try:
-        while True:
+        while waiting or not ended:
             if waiting:
-                batch = waiting[:]
-                waiting.clear()
-                if state["paused"]:
-                    state["paused"] = False
-                    loop.add_reader(fd, on_readable)
-                for item in batch:
-                    yield item
-            elif state["ended"]:
-                return
+                yield waiting.popleft()
             else:
                 arrived.clear()
                 await arrived.wait()
@@ -334,25 +324,15 @@ async def check_in_processes(
         for helper in helpers:
             loop.add_reader(helper.outbox.fileno(), _listen(helper, reorder, dealer))
         async with HealthChecker(share) as checker:
-            checking = asyncio.create_task(
-                checker.check_each(dealer.ours(), reorder.put, deadline=deadline)
-            )
-            checking.add_done_callback(reorder.wake)
-
-            def finished() -> bool:
-                return checking.done() and all(helper.finished for helper in helpers)
-
-            try:
-                async for item in reorder.drain(finished):
-                    yield item
-                checking.result()
-            finally:  # before the checker closes: no check may outlive its sockets
-                if not checking.done():
-                    checking.cancel()
-                    await asyncio.gather(checking, return_exceptions=True)
+            async for item in checker.check_in_order(
+                dealer.ours(),
+                reorder,
+                deadline=deadline,
+                others_finished=lambda: all(helper.finished for helper in helpers),
+            ):
+                yield item
         if dealer.error is not None:
             raise dealer.error
-        reorder.check_complete()
     finally:
         for helper in helpers:
             loop.remove_reader(helper.outbox.fileno())

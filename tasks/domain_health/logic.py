@@ -420,16 +420,34 @@ class HealthChecker:
         ...     print(index, record["score"])
         """
         reorder = InOrder(limit=WAITING_PER_SLOT * self.config.concurrency)
-        checking = asyncio.create_task(
-            self.check_each(_numbered(lines, reorder), reorder.put, deadline=deadline)
-        )
+        async for item in self.check_in_order(
+            _numbered(lines, reorder), reorder, deadline=deadline
+        ):
+            yield item
+
+    async def check_in_order(
+        self,
+        lines: AsyncIterator[tuple[int, str]],
+        reorder: InOrder,
+        *,
+        deadline: float | None = None,
+        others_finished: Callable[[], bool] = lambda: True,
+    ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+        """Check numbered lines here and yield every record ``reorder`` gets, in order.
+
+        Records may also reach ``reorder`` from elsewhere (other processes): it ends once these
+        checks have ended and ``others_finished()``. An error raised while reading ``lines`` is
+        raised once the records before it have been yielded; closing this generator cancels
+        the checks still running.
+        """
+        checking = asyncio.create_task(self.check_each(lines, reorder.put, deadline=deadline))
         checking.add_done_callback(reorder.wake)
         try:
-            async for item in reorder.drain(checking.done):
+            async for item in reorder.drain(lambda: checking.done() and others_finished()):
                 yield item
             checking.result()  # an input error, after the lines read before it
             reorder.check_complete()
-        finally:
+        finally:  # before the checker closes: no check may outlive its sockets
             if not checking.done():
                 checking.cancel()
                 await asyncio.gather(checking, return_exceptions=True)
