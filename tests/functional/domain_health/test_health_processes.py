@@ -164,9 +164,11 @@ def test_cli_processes_option_keeps_lines_and_order(tmp_path: Path, settings_fil
     assert [_essence(r) for r in two] == [_essence(r) for r in one]
 
 
-def test_a_command_with_no_threads_forks_its_helpers(tmp_path: Path, settings_file: Path) -> None:
+def test_the_command_in_a_process_of_its_own_keeps_lines_and_order(
+    tmp_path: Path, settings_file: Path
+) -> None:
     # GIVEN the command in a process of its own (no test web thread): on Linux its helper
-    # is forked, not spawned
+    # is forked (the test below checks that), not spawned as under pytest
     path = tmp_path / "domains.txt"
     path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
     args = ["health-check", str(path), "--testweb", str(settings_file), "--json", "--timeout", "4"]
